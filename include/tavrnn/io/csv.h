@@ -1,0 +1,57 @@
+#pragma once
+// CSV the way spreadsheets and pandas write it (RFC 4180): quoted fields
+// with embedded commas, quotes ("") and newlines, CRLF or LF line ends, an
+// optional header, blank lines and lines starting with '#' skipped.
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tavrnn/binning.h"
+#include "tavrnn/recording.h"
+
+namespace tavrnn::io {
+
+struct CsvRow {
+  std::size_t line = 0;  // 1-based line where the row starts, for errors
+  std::vector<std::string> fields;
+};
+
+struct CsvTable {
+  std::vector<std::string> header;  // empty when the file has none
+  std::vector<CsvRow> rows;
+};
+
+enum class CsvHeader { Auto, Present, Absent };
+
+// Auto: the first row is a header when any of its fields is not a number.
+CsvTable parse_csv(const std::string& text, const std::string& origin,
+                   CsvHeader header = CsvHeader::Auto, char delimiter = ',');
+CsvTable read_csv(const std::filesystem::path& path, CsvHeader header = CsvHeader::Auto,
+                  char delimiter = ',');
+
+// Parses a number; throws Error "reading F line L column C: expected a
+// number, found 'x'".
+double parse_csv_number(const std::string& field, const std::string& origin,
+                        std::size_t line, std::size_t column);
+
+// True when a header names a spike-time column (time_s, time, t, spike_times, ...):
+// how a spike-times CSV is told from a counts CSV.
+bool names_spike_time_column(const std::vector<std::string>& header);
+
+// `unit,time_s` rows; unit ids are any string. Units appear in the order of
+// first appearance; each unit's times are sorted check: unsorted input is an
+// error only when `require_sorted`, otherwise sorted here.
+SpikeTrains read_spike_times_csv(const std::filesystem::path& path, bool require_sorted = false);
+
+// Binned counts: one row per unit (units x bins) or, with time_major, one
+// row per bin. An optional first column of unit ids is recognised when the
+// header's first field is "unit" / "unit_id" / "id".
+Activity read_counts_csv(const std::filesystem::path& path, bool time_major,
+                         std::vector<std::string>* unit_ids);
+
+// Per-bin labels: one label per row (column "label", or the last column of
+// `bin,label`); empty fields are unlabelled. Names in order of appearance.
+BinLabels read_labels_csv(const std::filesystem::path& path);
+
+}  // namespace tavrnn::io

@@ -1,0 +1,32 @@
+#pragma once
+// Reading and writing recordings in the formats labs use. The .npz layout is
+// documented in docs/formats.md.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "tavrnn/recording.h"
+
+namespace tavrnn::io {
+
+enum class RecordingFormat { Auto, Npz, Npy, CsvSpikes, CsvCounts };
+
+struct RecordingReadOptions {
+  RecordingFormat format = RecordingFormat::Auto;  // Auto: from the extension and CSV header
+  bool time_major = false;             // arrays are bins x units (CEBRA, scikit-learn)
+  std::optional<double> bin_width_s;   // required for spike times and .npy/.csv counts
+                                       // unless the file has bin_width_s
+  std::optional<double> start_s;       // binning range for spike times
+  std::optional<double> stop_s;
+  std::optional<std::filesystem::path> labels_csv;  // per-bin labels from a CSV
+};
+
+Recording read_recording(const std::filesystem::path& path, const RecordingReadOptions& options);
+
+// Writes `counts` (float64, N x B), bin_width_s, unit_ids, and labels,
+// label_names, behaviour, behaviour_names, groups, group_names when present.
+void write_recording_npz(const std::filesystem::path& path, const Recording& recording);
+
+std::string recording_format_name(RecordingFormat format);
+
+}  // namespace tavrnn::io

@@ -1,0 +1,30 @@
+#pragma once
+// Facts about, and settings of, the numerical runtime: which BLAS LibTorch
+// calls, and how many threads it and OpenBLAS use.
+#include <string>
+
+namespace tavrnn {
+
+struct BlasInfo {
+  std::string library;  // resolved path of the library that defines sgemm_
+  std::string vendor;   // "OpenBLAS", "reference (netlib)", "BLIS", "MKL", "unknown"
+  std::string config;   // OpenBLAS's own description, when it is OpenBLAS
+  bool is_reference = false;
+};
+
+// Looks up sgemm_ in the loaded process (LibTorch's BLAS) with dladdr.
+BlasInfo detect_blas();
+
+// Logs one warning per process when the netlib reference BLAS is in use
+// (Debian's default alternative; ~50x slower than OpenBLAS here).
+void warn_once_if_reference_blas();
+
+// Sets LibTorch's intra-op threads and OpenBLAS's own pool together: OpenBLAS
+// keeps its own threads, and leaving it at its default on top of LibTorch's
+// oversubscribes small machines. n <= 0 means every available core.
+void set_num_threads(int n);
+int num_threads();
+
+std::string torch_version();
+std::string version_report();  // multi-line: tavrnn, LibTorch, BLAS, threads
+}  // namespace tavrnn

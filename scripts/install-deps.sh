@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, every Debian package that tavrnn's build, tests and
+# demo need, and only those that are missing (one `apt-get update` when
+# something must be installed). Safe to run again: it then does nothing.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  g++ make cmake pkg-config ccache
+  # libraries (found with CMake find_package)
+  libtorch-dev            # LibTorch: tensors, autograd, torch::nn, torch::optim
+  libopenblas0-pthread    # fast BLAS behind LibTorch (else the netlib reference BLAS, ~50x slower)
+  libhdf5-dev             # NWB / HDF5 I/O
+  libzip-dev              # .npz
+  zipcmp zipmerge ziptool # libzip-dev's CMake config requires these programs to exist
+  libcli11-dev            # command line
+  nlohmann-json3-dev      # JSON manifests and metrics
+  libtomlplusplus-dev     # run configs
+  libspdlog-dev libfmt-dev
+  libgtest-dev libbenchmark-dev
+  # Python oracles used by the tests (never by the tool)
+  python3 python3-numpy python3-scipy python3-sklearn python3-h5py
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  if [[ "$status" != "install ok installed" ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "install-deps: missing packages (${missing[*]}) and not root, no sudo" >&2
+    exit 1
+  fi
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

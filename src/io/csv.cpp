@@ -1,0 +1,456 @@
+#include "tavrnn/io/csv.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include "tavrnn/error.h"
+#include "tavrnn/io/atomic_file.h"
+
+namespace tavrnn::io {
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower_trimmed(std::string_view s) {
+  std::string out(trim(s));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// std::from_chars is locale-independent (strtod would read "0,5" under a
+// German locale) and refuses hex floats; it does not take a leading '+'.
+std::optional<double> to_number(std::string_view field) {
+  std::string_view s = trim(field);
+  if (s.size() > 1 && s.front() == '+' && s[1] != '-') s.remove_prefix(1);
+  if (s.empty()) return std::nullopt;
+  double value = 0.0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec == std::errc::result_out_of_range) {
+    if (end != s.data() + s.size()) return std::nullopt;
+    // Out of range like numpy's float(): overflow is +-inf, underflow +-0.
+    const bool negative = s.front() == '-';
+    const std::string_view integer_part = s.substr(0, s.find_first_of(".eE"));
+    const bool tiny = s.find("e-") != std::string_view::npos ||
+                      s.find("E-") != std::string_view::npos ||
+                      integer_part.find_first_of("123456789") == std::string_view::npos;
+    if (tiny) return negative ? -0.0 : 0.0;
+    return negative ? -HUGE_VAL : HUGE_VAL;
+  }
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
+std::string shown(std::string_view field) {
+  // Keeps error messages on one line even for fields with embedded newlines.
+  std::string out;
+  for (char c : field.substr(0, 60)) out += (c == '\n' || c == '\r') ? ' ' : c;
+  if (field.size() > 60) out += "...";
+  return out;
+}
+
+enum class State { FieldStart, Unquoted, Quoted, QuoteInQuoted, AfterQuoted };
+
+class CsvParser {
+ public:
+  CsvParser(const std::string& text, const std::string& origin, char delimiter)
+      : text_(text), origin_(origin), delimiter_(delimiter) {}
+
+  std::vector<CsvRow> rows() {
+    std::size_t i = 0;
+    if (text_.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // UTF-8 BOM (Excel)
+    for (; i < text_.size(); ++i) {
+      const char c = text_[i];
+      const bool newline = c == '\n' || c == '\r';
+      // A "\r\n" is one line end, a lone '\r' (classic Mac) is one too.
+      const bool crlf = c == '\r' && i + 1 < text_.size() && text_[i + 1] == '\n';
+      if (row_empty() && state_ == State::FieldStart && field_.empty()) {
+        if (c == '#') {
+          while (i + 1 < text_.size() && text_[i + 1] != '\n' && text_[i + 1] != '\r') ++i;
+          continue;
+        }
+        if (newline) {
+          if (crlf) ++i;
+          ++line_;
+          continue;
+        }
+        row_line_ = line_;
+      }
+      switch (state_) {
+        case State::FieldStart:
+        case State::Unquoted:
+          if (c == '"' && trim(field_).empty()) {
+            field_.clear();
+            quote_line_ = line_;
+            state_ = State::Quoted;
+          } else if (c == delimiter_) {
+            end_field();
+          } else if (newline) {
+            end_row();
+          } else {
+            field_ += c;
+            state_ = State::Unquoted;
+          }
+          break;
+        case State::Quoted:
+          if (c == '"') {
+            state_ = State::QuoteInQuoted;
+          } else {
+            field_ += c;
+          }
+          break;
+        case State::QuoteInQuoted:
+          if (c == '"') {  // "" inside quotes is one quote
+            field_ += '"';
+            state_ = State::Quoted;
+            break;
+          }
+          state_ = State::AfterQuoted;
+          [[fallthrough]];
+        case State::AfterQuoted:
+          if (c == delimiter_) {
+            end_field();
+          } else if (newline) {
+            end_row();
+          } else if (!is_blank(c)) {
+            throw Error(fmt::format(
+                "reading {} line {}: expected '{}' or a line end after a closing quote, found '{}'",
+                origin_, line_, delimiter_, c));
+          }
+          break;
+      }
+      if (newline) {
+        if (crlf) {
+          if (state_ == State::Quoted) field_ += '\n';
+          ++i;
+        }
+        ++line_;
+      }
+    }
+    if (state_ == State::Quoted) {
+      throw Error(fmt::format(
+          "reading {} line {}: expected a closing quote for the field that starts on this line, "
+          "found the end of the file",
+          origin_, quote_line_));
+    }
+    if (!row_empty() || !field_.empty() || state_ != State::FieldStart) end_row();
+    return std::move(rows_);
+  }
+
+ private:
+  bool row_empty() const { return fields_.empty(); }
+
+  void end_field() {
+    // Spaces around unquoted fields are padding ("1, 2"); quoted fields keep theirs.
+    const bool quoted = state_ == State::QuoteInQuoted || state_ == State::AfterQuoted;
+    fields_.push_back(quoted ? field_ : std::string(trim(field_)));
+    any_quoted_ = any_quoted_ || quoted;
+    field_.clear();
+    state_ = State::FieldStart;
+  }
+
+  void end_row() {
+    end_field();
+    // A line of spaces only is blank, not a row with one empty field.
+    const bool blank = fields_.size() == 1 && fields_[0].empty() && !any_quoted_;
+    if (!blank) rows_.push_back(CsvRow{row_line_, std::move(fields_)});
+    fields_.clear();
+    any_quoted_ = false;
+  }
+
+  const std::string& text_;
+  const std::string& origin_;
+  const char delimiter_;
+  State state_ = State::FieldStart;
+  std::size_t line_ = 1;
+  std::size_t row_line_ = 1;
+  std::size_t quote_line_ = 1;
+  std::string field_;
+  std::vector<std::string> fields_;
+  bool any_quoted_ = false;
+  std::vector<CsvRow> rows_;
+};
+
+bool row_has_text(const CsvRow& row) {
+  return std::any_of(row.fields.begin(), row.fields.end(), [](const std::string& f) {
+    return !trim(f).empty() && !to_number(f).has_value();
+  });
+}
+
+// Moves the first row into the header and returns the line it was on.
+std::size_t take_header(CsvTable& table) {
+  const std::size_t line = table.rows.front().line;
+  table.header = std::move(table.rows.front().fields);
+  table.rows.erase(table.rows.begin());
+  return line;
+}
+
+template <std::size_t N>
+std::optional<std::size_t> find_column(const std::vector<std::string>& header,
+                                       const char* const (&names)[N]) {
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    const std::string name = lower_trimmed(header[c]);
+    for (const char* candidate : names) {
+      if (name == candidate) return c;
+    }
+  }
+  return std::nullopt;
+}
+
+constexpr const char* kUnitColumns[] = {"unit",    "unit_id",    "unit_ids", "id",
+                                        "cluster", "cluster_id", "neuron"};
+constexpr const char* kTimeColumns[] = {
+    "time_s", "time", "times", "t", "spike_time", "spike_times", "spike_time_s", "spike_times_s"};
+
+}  // namespace
+
+bool names_spike_time_column(const std::vector<std::string>& header) {
+  return find_column(header, kTimeColumns).has_value();
+}
+
+CsvTable parse_csv(const std::string& text, const std::string& origin, CsvHeader header,
+                   char delimiter) {
+  if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || delimiter == '#') {
+    throw Error(
+        fmt::format("reading {}: expected a delimiter other than '\"', '#' or a line end, "
+                    "found character code {}",
+                    origin, static_cast<int>(delimiter)));
+  }
+  CsvTable table;
+  table.rows = CsvParser(text, origin, delimiter).rows();
+  const bool has_header =
+      !table.rows.empty() &&
+      (header == CsvHeader::Present || (header == CsvHeader::Auto && row_has_text(table.rows[0])));
+  if (has_header) take_header(table);
+  return table;
+}
+
+CsvTable read_csv(const std::filesystem::path& path, CsvHeader header, char delimiter) {
+  return parse_csv(read_file_bytes(path), path.string(), header, delimiter);
+}
+
+double parse_csv_number(const std::string& field, const std::string& origin, std::size_t line,
+                        std::size_t column) {
+  if (const auto value = to_number(field)) return *value;
+  throw Error(fmt::format("reading {} line {} column {}: expected a number, found '{}'", origin,
+                          line, column, shown(field)));
+}
+
+SpikeTrains read_spike_times_csv(const std::filesystem::path& path, bool require_sorted) {
+  const std::string origin = path.string();
+  CsvTable table = parse_csv(read_file_bytes(path), origin, CsvHeader::Absent);
+  std::size_t header_line = 0;
+  // Unit ids may be text ("a,0.1"), so "any field is text" would take a
+  // header-less file's first spike for a header: a header is a row naming a
+  // known column or whose time field is not a number.
+  if (!table.rows.empty()) {
+    const auto& first = table.rows.front().fields;
+    if (find_column(first, kUnitColumns) || find_column(first, kTimeColumns) ||
+        (first.size() >= 2 && !to_number(first[1]))) {
+      header_line = take_header(table);
+    }
+  }
+  if (table.rows.empty()) {
+    throw Error(
+        fmt::format("reading {}: expected spike times (unit,time_s), found no rows", origin));
+  }
+
+  std::size_t n_columns = 2;
+  std::size_t unit_col = 0;
+  std::size_t time_col = 1;
+  if (!table.header.empty()) {
+    n_columns = table.header.size();
+    const auto unit_found = find_column(table.header, kUnitColumns);
+    const auto time_found = find_column(table.header, kTimeColumns);
+    if (n_columns == 2) {
+      // Two columns: names decide the order when known, else unit,time_s.
+      if (unit_found)
+        unit_col = *unit_found;
+      else if (time_found)
+        unit_col = 1 - *time_found;
+      time_col = 1 - unit_col;
+    } else if (unit_found && time_found) {
+      unit_col = *unit_found;
+      time_col = *time_found;
+    } else {
+      throw Error(fmt::format(
+          "reading {} line {}: expected a header with columns unit and time_s, found '{}'", origin,
+          header_line, shown(fmt::format("{}", fmt::join(table.header, ",")))));
+    }
+  }
+
+  SpikeTrains trains;
+  std::unordered_map<std::string, std::size_t> index_of;
+  for (const CsvRow& row : table.rows) {
+    if (row.fields.size() != n_columns) {
+      const std::string expected = table.header.size() > 2
+                                       ? fmt::format("{} columns (as in the header)", n_columns)
+                                       : std::string("2 columns (unit,time_s)");
+      throw Error(fmt::format("reading {} line {}: expected {}, found {}", origin, row.line,
+                              expected, row.fields.size()));
+    }
+    const std::string& unit = row.fields[unit_col];
+    if (unit.empty()) {
+      throw Error(
+          fmt::format("reading {} line {} column {}: expected a unit id, found an empty field",
+                      origin, row.line, unit_col + 1));
+    }
+    const double t = parse_csv_number(row.fields[time_col], origin, row.line, time_col + 1);
+    if (!std::isfinite(t) || t < 0.0) {
+      throw Error(
+          fmt::format("reading {} line {} column {}: expected a finite spike time >= 0, found '{}'",
+                      origin, row.line, time_col + 1, shown(trim(row.fields[time_col]))));
+    }
+    auto [it, inserted] = index_of.emplace(unit, trains.unit_ids.size());
+    if (inserted) {
+      trains.unit_ids.push_back(unit);
+      trains.times_s.emplace_back();
+    }
+    auto& times = trains.times_s[it->second];
+    if (require_sorted && !times.empty() && t < times.back()) {
+      throw Error(
+          fmt::format("reading {} line {}: unit '{}': expected spike times in ascending order, "
+                      "found {} after {}",
+                      origin, row.line, unit, t, times.back()));
+    }
+    times.push_back(t);
+  }
+  if (!require_sorted) {
+    for (auto& times : trains.times_s) std::sort(times.begin(), times.end());
+  }
+  return trains;
+}
+
+Activity read_counts_csv(const std::filesystem::path& path, bool time_major,
+                         std::vector<std::string>* unit_ids) {
+  const std::string origin = path.string();
+  CsvTable table = parse_csv(read_file_bytes(path), origin, CsvHeader::Absent);
+  // ",0,1,2" is pandas' header for integer column names: a header too.
+  const bool has_header =
+      !table.rows.empty() &&
+      (row_has_text(table.rows.front()) ||
+       (table.rows.front().fields.size() > 1 && table.rows.front().fields[0].empty()));
+  const std::size_t header_line = has_header ? take_header(table) : 0;
+  const char* const what = time_major ? "one row per bin" : "one row per unit";
+  if (table.rows.empty()) {
+    throw Error(fmt::format("reading {}: expected counts ({}), found no rows", origin, what));
+  }
+  // pandas' DataFrame.to_csv writes its index first under an empty name:
+  // unit ids for units x bins, bin numbers (skipped) for time-major.
+  bool index_column = false;
+  if (!table.header.empty()) {
+    const std::string first = lower_trimmed(table.header.front());
+    const bool named_ids = first == "unit" || first == "unit_id" || first == "id";
+    if (named_ids && time_major) {
+      throw Error(fmt::format(
+          "reading {} line {}: expected no unit-id column in time-major counts (rows are bins), "
+          "found '{}'",
+          origin, header_line, table.header.front()));
+    }
+    index_column = named_ids || first.empty();
+  }
+  const std::size_t reference_line = table.header.empty() ? table.rows.front().line : header_line;
+  const std::size_t n_fields =
+      table.header.empty() ? table.rows.front().fields.size() : table.header.size();
+  const std::size_t n_values = n_fields - (index_column ? 1 : 0);
+  if (n_values == 0) {
+    throw Error(fmt::format("reading {} line {}: expected at least 1 count column, found none",
+                            origin, reference_line));
+  }
+
+  std::vector<double> values;
+  values.reserve(table.rows.size() * n_values);
+  std::vector<std::string> ids;
+  for (const CsvRow& row : table.rows) {
+    if (row.fields.size() != n_fields) {
+      throw Error(fmt::format("reading {} line {}: expected {} columns (as in line {}), found {}",
+                              origin, row.line, n_fields, reference_line, row.fields.size()));
+    }
+    if (index_column && !time_major) {
+      if (row.fields[0].empty()) {
+        throw Error(
+            fmt::format("reading {} line {} column 1: expected a unit id, found an empty field",
+                        origin, row.line));
+      }
+      ids.push_back(row.fields[0]);
+    }
+    for (std::size_t c = index_column ? 1 : 0; c < n_fields; ++c) {
+      const double v = parse_csv_number(row.fields[c], origin, row.line, c + 1);
+      if (std::isnan(v) || std::isinf(v) || v < 0.0) {
+        const std::string found = std::isnan(v)   ? std::string("NaN")
+                                  : std::isinf(v) ? std::string("infinity")
+                                                  : fmt::format("negative count {}", v);
+        throw Error(
+            fmt::format("reading {} line {} column {}: expected a finite count >= 0, found {}",
+                        origin, row.line, c + 1, found));
+      }
+      values.push_back(v);
+    }
+  }
+  // Time-major columns are units, so a header names them.
+  if (time_major && !table.header.empty()) {
+    ids.assign(table.header.begin() + (index_column ? 1 : 0), table.header.end());
+  }
+  if (unit_ids) *unit_ids = std::move(ids);
+  const std::size_t n_rows = table.rows.size();
+  if (time_major) return Activity::from_time_major(n_rows, n_values, values);
+  return Activity{n_rows, n_values, std::move(values)};
+}
+
+BinLabels read_labels_csv(const std::filesystem::path& path) {
+  const std::string origin = path.string();
+  CsvTable table = parse_csv(read_file_bytes(path), origin, CsvHeader::Absent);
+  // Labels are text, so "any field is text" cannot tell a header: a header
+  // names a "label" column, or is text above a numeric first column (bin,label).
+  std::optional<std::size_t> label_col;
+  if (!table.rows.empty()) {
+    const auto& first = table.rows.front().fields;
+    constexpr const char* kLabelColumns[] = {"label", "labels"};
+    label_col = find_column(first, kLabelColumns);
+    const bool text_over_numbers = table.rows.size() > 1 && first.size() > 1 &&
+                                   !to_number(first[0]) && !table.rows[1].fields.empty() &&
+                                   to_number(table.rows[1].fields[0]);
+    if (label_col || text_over_numbers) take_header(table);
+  }
+  if (table.rows.empty()) {
+    throw Error(
+        fmt::format("reading {}: expected labels (one row per bin), found no rows", origin));
+  }
+  const std::size_t n_fields =
+      table.header.empty() ? table.rows.front().fields.size() : table.header.size();
+  const std::size_t column = label_col.value_or(n_fields - 1);
+
+  BinLabels labels;
+  labels.codes.reserve(table.rows.size());
+  std::unordered_map<std::string, int> code_of;
+  for (const CsvRow& row : table.rows) {
+    if (row.fields.size() != n_fields) {
+      throw Error(fmt::format("reading {} line {}: expected {} columns, found {}", origin, row.line,
+                              n_fields, row.fields.size()));
+    }
+    const std::string& name = row.fields[column];
+    if (name.empty()) {
+      labels.codes.push_back(BinLabels::kUnlabelled);
+      continue;
+    }
+    auto [it, inserted] = code_of.emplace(name, static_cast<int>(labels.names.size()));
+    if (inserted) labels.names.push_back(name);
+    labels.codes.push_back(it->second);
+  }
+  return labels;
+}
+
+}  // namespace tavrnn::io

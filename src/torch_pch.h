@@ -1,0 +1,3 @@
+#pragma once
+// Precompiled header of the tensor stages (see CMakeLists.txt).
+#include <torch/torch.h>
