@@ -5,6 +5,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_JOBS ?= 2
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps configure build test demo bench clean
 

@@ -1,0 +1,102 @@
+#pragma once
+// GraphSequence: the T functional-connectivity graphs of a recording, one per
+// window (MODEL.md section 2), with the window metadata they came from. It is
+// the value the graph stage hands to the model stage.
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "tavrnn/recording.h"
+#include "tavrnn/windows.h"
+
+namespace tavrnn::graphs {
+
+enum class NodeFeatures {
+  Rows,      // X_t = W_t (rows of the weighted adjacency; DishBrain reference)
+  Identity,  // X_t = I (featureless; rat reference)
+};
+
+enum class AdjacencyStorage { Dense, Sparse };
+
+// Per-window facts the graph builder records (reported, saved in graphs.npz).
+struct WindowGraphInfo {
+  std::vector<BinRange> ranges;  // bins of the window (several for concatenated segments)
+  int label = BinLabels::kUnlabelled;
+  double purity = 0.0;
+  std::size_t source_index = 0;  // index in the window plan before any selection
+  std::size_t zero_variance_units = 0;  // units with a zero row/column in r
+  std::size_t components_kept = 0;      // eigencomponents kept by random-matrix filtering (N if none)
+  double lambda_low = 0.0;              // filtering bounds (0 when not filtered)
+  double lambda_high = 0.0;
+  std::size_t edges = 0;                // ones in A (self loops included)
+  bool degenerate = false;              // A empty of off-diagonal edges, or complete
+  AdjacencyStorage storage = AdjacencyStorage::Dense;
+  std::size_t bytes = 0;                // memory held by this window's tensors
+};
+
+// One window's graph. Tensors live on one device with one floating dtype.
+struct Graph {
+  torch::Tensor weights;    // W: [N', N'] = |r| with diagonal 1 (history node: ones)
+  torch::Tensor adjacency;  // A: [N', N'] 0/1 of the floating dtype; dense (strided) or
+                            // sparse COO (coalesced) depending on `storage` of its info
+};
+
+struct GraphSequenceSettings {
+  double theta = 0.0;          // A = 1[|r| >= theta]
+  bool history_node = false;   // extra node N with a row and column of ones
+  NodeFeatures features = NodeFeatures::Identity;
+  std::optional<std::size_t> top_k;  // keep the k strongest edges per node (symmetrised)
+  std::string rmt = "none";    // description of the filter ("shuffle:1000", "analytic", ...)
+  std::string windows;         // the window plan's description ("sliding:2400:1200")
+  std::uint64_t seed = 0;      // seed of the shuffles
+};
+
+class GraphSequence {
+ public:
+  GraphSequence() = default;
+  GraphSequence(std::vector<Graph> graphs, std::vector<WindowGraphInfo> info,
+                GraphSequenceSettings settings, std::size_t n_units, double bin_width_s);
+
+  std::size_t size() const { return graphs_.size(); }        // T
+  std::size_t n_units() const { return n_units_; }           // N
+  std::size_t n_nodes() const { return n_units_ + (settings_.history_node ? 1 : 0); }  // N'
+  // Index of the history node (N), or nullopt without one.
+  std::optional<std::size_t> history_node_index() const;
+  double bin_width_s() const { return bin_width_s_; }
+  const GraphSequenceSettings& settings() const { return settings_; }
+
+  const Graph& graph(std::size_t t) const { return graphs_.at(t); }
+  const WindowGraphInfo& info(std::size_t t) const { return info_.at(t); }
+  const std::vector<WindowGraphInfo>& infos() const { return info_; }
+
+  // Dense A_t ([N', N'], whatever the storage), and node features X_t
+  // ([N', N'] for both Rows and Identity).
+  torch::Tensor dense_adjacency(std::size_t t) const;
+  torch::Tensor features(std::size_t t) const;
+
+  // Names carried along for outputs (may be empty).
+  std::vector<std::string> unit_ids;
+  std::optional<UnitGroups> groups;
+  std::vector<std::string> label_names;
+
+  // The same sequence with tensors moved/cast (float64 for parity tests).
+  GraphSequence to(torch::Device device, torch::ScalarType dtype) const;
+
+ private:
+  std::vector<Graph> graphs_;
+  std::vector<WindowGraphInfo> info_;
+  GraphSequenceSettings settings_;
+  std::size_t n_units_ = 0;
+  double bin_width_s_ = 0.0;
+};
+
+// graphs.npz (keys documented in docs/formats.md); numpy reads it directly
+// and load_graph_sequence gives back the same tensors exactly.
+void save_graph_sequence(const std::filesystem::path& path, const GraphSequence& sequence);
+GraphSequence load_graph_sequence(const std::filesystem::path& path);
+
+}  // namespace tavrnn::graphs
