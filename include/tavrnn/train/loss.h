@@ -1,0 +1,44 @@
+#pragma once
+// The TAVRNN objective (MODEL.md section 5): per window a KL term between
+// posterior and prior, and a weighted reconstruction term of A_t from z z^T.
+#include <vector>
+
+#include <torch/types.h>
+
+#include "tavrnn/nn/tavrnn.h"
+
+namespace tavrnn::train {
+
+// KL_t = (0.5 / N') mean_nodes( sum_Z( 2 log(sp + e) - 2 log(s + e)
+//        + ((s + e)^2 + (mu - mp)^2) / (sp + e)^2 - 1 ) ), e = eps.
+torch::Tensor kl_divergence(const torch::Tensor& mu, const torch::Tensor& sigma,
+                            const torch::Tensor& prior_mu, const torch::Tensor& prior_sigma,
+                            double eps = 1e-10);
+
+// pos_weight = (N'^2 - E) / E and norm = N'^2 / (2 (N'^2 - E)) with E the ones
+// of A (self loops included). Both are undefined for a complete A (E = N'^2;
+// E = 0 cannot happen since A has self loops): then the documented fallback
+// is pos_weight = 1, norm = 1 (plain mean BCE) and `degenerate` is set.
+struct ReconstructionWeights {
+  double pos_weight = 1.0;
+  double norm = 1.0;
+  bool degenerate = false;
+};
+ReconstructionWeights reconstruction_weights(double n_nodes, double edges);
+
+// norm * mean(BCEWithLogits(z z^T, A; pos_weight)).
+torch::Tensor reconstruction_nll(const torch::Tensor& z, const torch::Tensor& adjacency,
+                                 const ReconstructionWeights& weights);
+
+struct SequenceLoss {
+  torch::Tensor kl;    // [T]
+  torch::Tensor nll;   // [T]
+  torch::Tensor loss;  // sum_t (KL_t + NLL_t)
+};
+
+// adjacency[t]: dense A_t; weights[t]: its precomputed loss weights.
+SequenceLoss sequence_loss(const nn::SequenceOutput& output,
+                           const std::vector<torch::Tensor>& adjacency,
+                           const std::vector<ReconstructionWeights>& weights, double eps = 1e-10);
+
+}  // namespace tavrnn::train

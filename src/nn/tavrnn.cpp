@@ -1,0 +1,111 @@
+#include "tavrnn/nn/tavrnn.h"
+
+#include <torch/torch.h>
+
+#include "tavrnn/error.h"
+
+namespace tavrnn::nn {
+
+namespace F = torch::nn::functional;
+
+TavrnnImpl::TavrnnImpl(TavrnnOptions options_) : options(std::move(options_)) { reset(); }
+
+void TavrnnImpl::reset() {
+  const int64_t h = options.hidden();
+  const int64_t z = options.latent();
+  phi_x = register_module("phi_x", torch::nn::Linear(options.x_dim(), h));
+  phi_z = register_module("phi_z", torch::nn::Linear(z, h));
+  enc = register_module("enc", GraphConv(GraphConvOptions(2 * h, h).bias(false)));
+  enc_mean = register_module("enc_mean", GraphConv(GraphConvOptions(h, z).bias(false)));
+  enc_std = register_module("enc_std", GraphConv(GraphConvOptions(h, z).bias(false)));
+  prior = register_module("prior", torch::nn::Linear(h, h));
+  prior_mean = register_module("prior_mean", torch::nn::Linear(h, z));
+  prior_std = register_module("prior_std", torch::nn::Linear(h, z));
+  gru = register_module("gru", GraphGRU(GraphGRUOptions(2 * h, h)));
+  if (options.attention()) {
+    attention = register_module(
+        "attention", TemporalAttention(TemporalAttentionOptions(h)
+                                           .width(options.attention_width())
+                                           .summary(options.attention_summary())));
+  } else {
+    attention = nullptr;
+  }
+  for (auto& p : gru->parameters()) p.set_requires_grad(options.train_gru_gates());
+}
+
+void TavrnnImpl::reset_parameters(at::Generator& generator) {
+  reset_linear(phi_x, generator);
+  reset_linear(phi_z, generator);
+  enc->reset_parameters(generator);
+  enc_mean->reset_parameters(generator);
+  enc_std->reset_parameters(generator);
+  reset_linear(prior, generator);
+  reset_linear(prior_mean, generator);
+  reset_linear(prior_std, generator);
+  gru->reset_parameters(generator);
+  if (attention) attention->reset_parameters(generator);
+}
+
+void TavrnnImpl::pretty_print(std::ostream& stream) const {
+  stream << "tavrnn::nn::Tavrnn(x_dim=" << options.x_dim() << ", hidden=" << options.hidden()
+         << ", latent=" << options.latent() << ", attention=" << std::boolalpha
+         << options.attention() << ", train_gru_gates=" << options.train_gru_gates() << ")";
+}
+
+std::vector<torch::Tensor> TavrnnImpl::trainable_parameters() {
+  std::vector<torch::Tensor> out;
+  for (const auto& item : named_parameters()) {
+    if (!options.train_gru_gates() && item.key().rfind("gru.", 0) == 0) continue;
+    out.push_back(item.value());
+  }
+  return out;
+}
+
+SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const torch::Tensor& noise) {
+  if (steps.empty()) throw Error("TAVRNN forward: expected at least one window, found none");
+  const int64_t n_nodes = steps.front().features.size(0);
+  if (noise.dim() != 3 || noise.size(0) != static_cast<int64_t>(steps.size()) ||
+      noise.size(1) != n_nodes || noise.size(2) != options.latent()) {
+    throw Error("TAVRNN forward: noise must be [T, N', Z]");
+  }
+  SequenceOutput out;
+  auto h = torch::zeros({n_nodes, options.hidden()}, steps.front().features.options());
+  std::vector<torch::Tensor> states;  // h_1..h_{t-1} after attention, then g_t
+  for (std::size_t t = 0; t < steps.size(); ++t) {
+    const StepGraph& step = steps[t];
+    TORCH_CHECK(step.features.size(0) == n_nodes && step.features.size(1) == options.x_dim(),
+                "TAVRNN forward: window ", t, " has features of shape ", step.features.sizes(),
+                ", expected [", n_nodes, ", ", options.x_dim(), "]");
+    const auto px = torch::relu(phi_x->forward(step.features));
+    const auto encoded = torch::relu(enc->forward(torch::cat({px, h}, 1), step.a_hat));
+    const auto mu = enc_mean->forward(encoded, step.a_hat);
+    const auto sigma = F::softplus(enc_std->forward(encoded, step.a_hat));
+    const auto p = torch::relu(prior->forward(h));
+    const auto mu_p = prior_mean->forward(p);
+    const auto sigma_p = F::softplus(prior_std->forward(p));
+    const auto z = mu + sigma * noise[static_cast<int64_t>(t)];
+    const auto pz = torch::relu(phi_z->forward(z));
+    const auto g = gru->forward(torch::cat({px, pz}, 1), h, step.a_hat);
+    torch::Tensor alpha;
+    if (attention) {
+      states.push_back(g);
+      AttentionOutput attended = attention->forward(states);
+      h = attended.state;
+      alpha = attended.weights;
+      states.back() = h;
+    } else {
+      h = g;
+      alpha = torch::ones({1}, g.options());
+    }
+    out.mu.push_back(mu);
+    out.sigma.push_back(sigma);
+    out.prior_mu.push_back(mu_p);
+    out.prior_sigma.push_back(sigma_p);
+    out.z.push_back(z);
+    out.h.push_back(h);
+    out.alpha.push_back(alpha);
+  }
+  return out;
+}
+
+}  // namespace tavrnn::nn

@@ -1,0 +1,57 @@
+#include "tavrnn/train/loss.h"
+
+#include <torch/torch.h>
+
+namespace tavrnn::train {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor kl_divergence(const torch::Tensor& mu, const torch::Tensor& sigma,
+                            const torch::Tensor& prior_mu, const torch::Tensor& prior_sigma,
+                            double eps) {
+  const auto sp = prior_sigma + eps;
+  const auto s = sigma + eps;
+  const auto term = 2 * torch::log(sp) - 2 * torch::log(s) +
+                    (s.pow(2) + (mu - prior_mu).pow(2)) / sp.pow(2) - 1;
+  return (0.5 / static_cast<double>(mu.size(0))) * term.sum(1).mean();
+}
+
+ReconstructionWeights reconstruction_weights(double n_nodes, double edges) {
+  const double n2 = n_nodes * n_nodes;
+  ReconstructionWeights w;
+  if (edges <= 0.0 || edges >= n2) {
+    w.degenerate = true;
+    return w;
+  }
+  w.pos_weight = (n2 - edges) / edges;
+  w.norm = n2 / (2.0 * (n2 - edges));
+  return w;
+}
+
+torch::Tensor reconstruction_nll(const torch::Tensor& z, const torch::Tensor& adjacency,
+                                 const ReconstructionWeights& weights) {
+  const auto logits = torch::mm(z, z.t());
+  const auto pos_weight = torch::full({}, weights.pos_weight, logits.options());
+  const auto bce = F::binary_cross_entropy_with_logits(
+      logits, adjacency,
+      F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(pos_weight).reduction(torch::kMean));
+  return weights.norm * bce;
+}
+
+SequenceLoss sequence_loss(const nn::SequenceOutput& output,
+                           const std::vector<torch::Tensor>& adjacency,
+                           const std::vector<ReconstructionWeights>& weights, double eps) {
+  std::vector<torch::Tensor> kl, nll;
+  for (std::size_t t = 0; t < output.mu.size(); ++t) {
+    kl.push_back(kl_divergence(output.mu[t], output.sigma[t], output.prior_mu[t],
+                               output.prior_sigma[t], eps));
+    nll.push_back(reconstruction_nll(output.z[t], adjacency[t], weights[t]));
+  }
+  SequenceLoss loss;
+  loss.kl = torch::stack(kl);
+  loss.nll = torch::stack(nll);
+  loss.loss = loss.kl.sum() + loss.nll.sum();
+  return loss;
+}
+
+}  // namespace tavrnn::train
