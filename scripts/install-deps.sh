@@ -14,6 +14,7 @@ PACKAGES=(
   libzip-dev              # .npz
   zipcmp zipmerge ziptool # libzip-dev's CMake config requires these programs to exist
   libcli11-dev            # command line
+  libssl-dev              # SHA-256 of inputs recorded in run.json
   nlohmann-json3-dev      # JSON manifests and metrics
   libtomlplusplus-dev     # run configs
   libspdlog-dev libfmt-dev

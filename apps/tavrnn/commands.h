@@ -6,6 +6,11 @@
 #include <CLI/CLI.hpp>
 
 #include "tavrnn/io/recording_io.h"
+#include "tavrnn/train/model_config.h"
+
+namespace tavrnn::graphs {
+class GraphSequence;
+}
 
 namespace tavrnn::cli {
 
@@ -14,6 +19,8 @@ using Action = std::function<int()>;
 
 void register_simulate(CLI::App& app, Action& action);
 void register_info(CLI::App& app, Action& action);
+void register_fit(CLI::App& app, Action& action);
+void register_embed(CLI::App& app, Action& action);
 
 // Options shared by every command that reads a recording.
 struct RecordingInput {
@@ -24,5 +31,22 @@ struct RecordingInput {
   io::RecordingReadOptions resolve() const;
 };
 void add_recording_options(CLI::App& command, RecordingInput& input);
+
+// Model options shared by fit (and later compare).
+struct ModelSettings {
+  std::string model = "tavrnn";
+  train::ModelConfig config;
+  bool freeze_gru_gates = false;
+  train::ModelConfig resolve(const graphs::GraphSequence& sequence) const;
+};
+void add_model_options(CLI::App& command, ModelSettings& settings);
+
+struct DeviceSettings {
+  std::string device = "cpu";
+  std::string dtype = "float32";
+  torch::Device resolve_device() const;
+  torch::ScalarType resolve_dtype() const;
+};
+void add_device_options(CLI::App& command, DeviceSettings& settings);
 
 }  // namespace tavrnn::cli

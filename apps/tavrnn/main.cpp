@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   tavrnn::cli::Action action;
   tavrnn::cli::register_simulate(app, action);
   tavrnn::cli::register_info(app, action);
+  tavrnn::cli::register_fit(app, action);
+  tavrnn::cli::register_embed(app, action);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,59 @@
+#pragma once
+// Which model to train and its sizes, as a value that is saved with every
+// checkpoint (so a model can be rebuilt from its file alone).
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tavrnn/nn/tavrnn.h"
+#include "tavrnn/nn/vgae.h"
+
+namespace tavrnn::train {
+
+enum class ModelKind {
+  Tavrnn,  // variational graph GRU + temporal attention
+  Vgrnn,   // the same without attention
+  Vgae,    // static, per window
+};
+std::string model_kind_name(ModelKind kind);
+ModelKind parse_model_kind(const std::string& name);  // throws Error naming the choices
+
+struct ModelConfig {
+  ModelKind kind = ModelKind::Tavrnn;
+  int64_t x_dim = 0;            // set from the graphs
+  int64_t hidden = 32;          // H
+  int64_t latent = 8;           // Z
+  int64_t attention_width = 0;  // 0 = all
+  // "auto": last-node with a history node, mean without (MODEL.md section 4);
+  // "last-node" alone reproduces the reference on graphs without one.
+  std::string attention_summary = "auto";
+  bool train_gru_gates = true;  // false = the reference notebook's frozen gates
+  bool history_node = false;    // whether the graphs have one (resolves "auto")
+
+  nlohmann::json to_json() const;
+  static ModelConfig from_json(const nlohmann::json& json);
+  nn::AttentionSummary resolved_summary() const;
+};
+
+// A TAVRNN/VGRNN or VGAE behind one interface for the trainer and embedder.
+class SequenceModel {
+ public:
+  explicit SequenceModel(const ModelConfig& config);
+
+  nn::SequenceOutput forward(const std::vector<nn::StepGraph>& steps, const torch::Tensor& noise);
+  std::vector<torch::Tensor> trainable_parameters();
+  void reset_parameters(at::Generator& generator);
+  torch::nn::Module& module();
+  const ModelConfig& config() const { return config_; }
+  void to(torch::Device device, torch::ScalarType dtype);
+  void train(bool on);
+
+ private:
+  ModelConfig config_;
+  std::variant<nn::Tavrnn, nn::Vgae> model_;
+};
+
+}  // namespace tavrnn::train

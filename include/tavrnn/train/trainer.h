@@ -1,0 +1,64 @@
+#pragma once
+// Training (MODEL.md section 5): Adam, one step per epoch over the whole
+// window sequence, as the reference does; seeded, checkpointed, resumable.
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+#include <torch/types.h>
+
+#include "tavrnn/train/checkpoint.h"
+#include "tavrnn/train/model_config.h"
+#include "tavrnn/train/training_data.h"
+
+namespace tavrnn::train {
+
+struct TrainerOptions {
+  int64_t epochs = 200;
+  double learning_rate = 1e-2;
+  double clip_grad_norm = 0.0;           // 0: off (the reference defines 10 but never applies it)
+  int64_t early_stopping_patience = 0;   // 0: off; else stop after this many epochs without
+  double early_stopping_min_delta = 1e-4;  // a relative improvement of the loss this large
+  std::uint64_t seed = 0;
+  torch::Device device = torch::kCPU;
+  torch::ScalarType dtype = torch::kFloat32;
+  int64_t checkpoint_every = 10;         // epochs; a checkpoint is also written at the end
+  bool progress = true;
+
+  nlohmann::json to_json() const;
+};
+
+struct TrainingResult {
+  TrainingState state;
+  double seconds = 0;  // this call's wall time
+  bool resumed = false;
+};
+
+class Trainer {
+ public:
+  Trainer(ModelConfig model_config, TrainerOptions options);
+
+  // Trains on `data`, checkpointing to `checkpoint` (atomically). With
+  // `resume`, continues from that checkpoint: it must hold the same model
+  // configuration; training then runs until options.epochs in total.
+  // `provenance` (input hashes, graph settings) is stored in the checkpoint.
+  TrainingResult fit(const TrainingData& data, const std::filesystem::path& checkpoint,
+                     bool resume, const nlohmann::json& provenance = {});
+
+  SequenceModel& model() { return model_; }
+  at::Generator& generator() { return generator_; }
+
+ private:
+  ModelConfig model_config_;
+  TrainerOptions options_;
+  SequenceModel model_;
+  at::Generator generator_;
+};
+
+// Draws the T x N' x Z standard normal noise of one epoch from `generator`
+// on the CPU in float64 (so CPU and GPU runs draw the same numbers).
+torch::Tensor draw_noise(at::Generator& generator, int64_t windows, int64_t nodes, int64_t latent,
+                         torch::Device device, torch::ScalarType dtype);
+
+}  // namespace tavrnn::train

@@ -1,0 +1,35 @@
+#pragma once
+// The graph sequence in the form the model consumes: per window the
+// normalised adjacency (computed once), the features, the dense A for the
+// reconstruction loss and its loss weights (computed once, so the training
+// loop never reads values back from the device).
+#include <vector>
+
+#include <torch/types.h>
+
+#include "tavrnn/graphs/graph_sequence.h"
+#include "tavrnn/nn/tavrnn.h"
+#include "tavrnn/train/loss.h"
+
+namespace tavrnn::train {
+
+struct TrainingData {
+  std::vector<nn::StepGraph> steps;
+  std::vector<torch::Tensor> adjacency;  // dense A_t [N', N']
+  std::vector<ReconstructionWeights> weights;
+  int64_t n_nodes = 0;
+  int64_t x_dim = 0;
+  std::size_t size() const { return steps.size(); }
+};
+
+// From dense adjacency matrices and features (each [N', N'] / [N', F]).
+TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
+                                const std::vector<torch::Tensor>& features, torch::Device device,
+                                torch::ScalarType dtype,
+                                nn::AdjacencyFormat format = nn::AdjacencyFormat::Auto);
+
+TrainingData make_training_data(const graphs::GraphSequence& sequence, torch::Device device,
+                                torch::ScalarType dtype,
+                                nn::AdjacencyFormat format = nn::AdjacencyFormat::Auto);
+
+}  // namespace tavrnn::train

@@ -1,0 +1,99 @@
+#include "tavrnn/train/embeddings.h"
+
+#include <torch/torch.h>
+
+#include "tavrnn/io/npz.h"
+#include "tavrnn/tensor/ndarray_tensor.h"
+#include "tavrnn/train/trainer.h"
+
+namespace tavrnn::train {
+
+Embeddings embed(SequenceModel& model, const TrainingData& data,
+                 std::optional<std::size_t> history_node_index, bool sample_z,
+                 at::Generator& generator) {
+  torch::NoGradGuard no_grad;
+  model.train(false);
+  const auto& first = data.steps.front().features;
+  const int64_t t_steps = static_cast<int64_t>(data.size());
+  const int64_t latent = model.config().latent;
+  const auto zeros = torch::zeros({t_steps, data.n_nodes, latent}, first.options());
+  const nn::SequenceOutput out = model.forward(data.steps, zeros);
+  Embeddings e;
+  e.mu = torch::stack(out.mu).to(torch::kCPU);
+  e.sigma = torch::stack(out.sigma).to(torch::kCPU);
+  if (sample_z) {
+    const auto noise = draw_noise(generator, t_steps, data.n_nodes, latent, first.device(),
+                                  first.scalar_type());
+    e.z = torch::stack(model.forward(data.steps, noise).z).to(torch::kCPU);
+  }
+  e.attention = torch::zeros({t_steps, t_steps}, e.mu.options());
+  for (int64_t t = 0; t < t_steps; ++t) {
+    const auto w = out.alpha[static_cast<std::size_t>(t)].to(torch::kCPU, e.mu.scalar_type());
+    e.attention[t].narrow(0, t + 1 - w.size(0), w.size(0)).copy_(w);
+  }
+  if (history_node_index) {
+    const auto h = static_cast<int64_t>(*history_node_index);
+    e.population_mean = e.mu.narrow(1, 0, h).mean(1);
+    e.population_history = e.mu.select(1, h).clone();
+  } else {
+    e.population_mean = e.mu.mean(1);
+  }
+  model.train(true);
+  return e;
+}
+
+void save_embeddings(const std::filesystem::path& path, const Embeddings& e,
+                     const graphs::GraphSequence& sequence, const ModelConfig& config) {
+  std::vector<std::pair<std::string, io::NdArray>> arrays;
+  arrays.emplace_back("mu", to_ndarray(e.mu));
+  arrays.emplace_back("sigma", to_ndarray(e.sigma));
+  if (e.z.defined()) arrays.emplace_back("z", to_ndarray(e.z));
+  arrays.emplace_back("population_mean", to_ndarray(e.population_mean));
+  if (e.population_history.defined()) {
+    arrays.emplace_back("population_history", to_ndarray(e.population_history));
+  }
+  arrays.emplace_back("attention", to_ndarray(e.attention));
+  const std::size_t t_steps = sequence.size();
+  std::vector<std::int64_t> start(t_steps), stop(t_steps), label(t_steps), source(t_steps);
+  std::vector<double> purity(t_steps);
+  std::vector<std::int64_t> ranges;  // rows of (window, begin, end)
+  for (std::size_t t = 0; t < t_steps; ++t) {
+    const auto& info = sequence.info(t);
+    start[t] = static_cast<std::int64_t>(info.ranges.front().begin);
+    stop[t] = static_cast<std::int64_t>(info.ranges.back().end);
+    label[t] = info.label;
+    source[t] = static_cast<std::int64_t>(info.source_index);
+    purity[t] = info.purity;
+    for (const auto& r : info.ranges) {
+      ranges.insert(ranges.end(), {static_cast<std::int64_t>(t), static_cast<std::int64_t>(r.begin),
+                                   static_cast<std::int64_t>(r.end)});
+    }
+  }
+  arrays.emplace_back("window_start", io::NdArray::from_int64s(start, {t_steps}));
+  arrays.emplace_back("window_stop", io::NdArray::from_int64s(stop, {t_steps}));
+  arrays.emplace_back("window_ranges", io::NdArray::from_int64s(ranges, {ranges.size() / 3, 3}));
+  arrays.emplace_back("window_label", io::NdArray::from_int64s(label, {t_steps}));
+  arrays.emplace_back("window_purity", io::NdArray::from_doubles(purity, {t_steps}));
+  arrays.emplace_back("window_source_index", io::NdArray::from_int64s(source, {t_steps}));
+  if (!sequence.label_names.empty()) {
+    arrays.emplace_back("label_names", io::NdArray::from_strings(sequence.label_names,
+                                                                 {sequence.label_names.size()}));
+  }
+  if (!sequence.unit_ids.empty()) {
+    arrays.emplace_back("unit_ids", io::NdArray::from_strings(sequence.unit_ids,
+                                                              {sequence.unit_ids.size()}));
+  }
+  if (sequence.groups) {
+    std::vector<std::int64_t> codes(sequence.groups->codes.begin(), sequence.groups->codes.end());
+    arrays.emplace_back("groups", io::NdArray::from_int64s(codes, {codes.size()}));
+    arrays.emplace_back("group_names", io::NdArray::from_strings(sequence.groups->names,
+                                                                 {sequence.groups->names.size()}));
+  }
+  arrays.emplace_back("history_node",
+                      io::NdArray::from_int64s({sequence.history_node_index() ? 1 : 0}, {}));
+  arrays.emplace_back("bin_width_s", io::NdArray::scalar(sequence.bin_width_s()));
+  arrays.emplace_back("model", io::NdArray::from_strings({model_kind_name(config.kind)}, {}));
+  io::write_npz(path, arrays, /*compress=*/true);
+}
+
+}  // namespace tavrnn::train

@@ -1,0 +1,109 @@
+#include "tavrnn/train/model_config.h"
+
+#include <fmt/format.h>
+
+#include "tavrnn/error.h"
+
+namespace tavrnn::train {
+
+std::string model_kind_name(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::Tavrnn: return "tavrnn";
+    case ModelKind::Vgrnn: return "vgrnn";
+    case ModelKind::Vgae: return "vgae";
+  }
+  return "?";
+}
+
+ModelKind parse_model_kind(const std::string& name) {
+  if (name == "tavrnn") return ModelKind::Tavrnn;
+  if (name == "vgrnn") return ModelKind::Vgrnn;
+  if (name == "vgae") return ModelKind::Vgae;
+  throw Error(fmt::format("model: expected tavrnn, vgrnn or vgae, found '{}'", name));
+}
+
+nlohmann::json ModelConfig::to_json() const {
+  return {{"model", model_kind_name(kind)},
+          {"x_dim", x_dim},
+          {"hidden", hidden},
+          {"latent", latent},
+          {"attention_width", attention_width},
+          {"attention_summary", attention_summary},
+          {"train_gru_gates", train_gru_gates},
+          {"history_node", history_node}};
+}
+
+ModelConfig ModelConfig::from_json(const nlohmann::json& json) {
+  ModelConfig c;
+  try {
+    c.kind = parse_model_kind(json.at("model").get<std::string>());
+    c.x_dim = json.at("x_dim").get<int64_t>();
+    c.hidden = json.at("hidden").get<int64_t>();
+    c.latent = json.at("latent").get<int64_t>();
+    c.attention_width = json.at("attention_width").get<int64_t>();
+    c.attention_summary = json.at("attention_summary").get<std::string>();
+    c.train_gru_gates = json.at("train_gru_gates").get<bool>();
+    c.history_node = json.at("history_node").get<bool>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("model configuration: {}", e.what()));
+  }
+  return c;
+}
+
+nn::AttentionSummary ModelConfig::resolved_summary() const {
+  if (attention_summary == "last-node") return nn::AttentionSummary::LastNode;
+  if (attention_summary == "mean") return nn::AttentionSummary::Mean;
+  if (attention_summary == "auto") {
+    return history_node ? nn::AttentionSummary::LastNode : nn::AttentionSummary::Mean;
+  }
+  throw Error(fmt::format("attention summary: expected auto, last-node or mean, found '{}'",
+                          attention_summary));
+}
+
+namespace {
+std::variant<nn::Tavrnn, nn::Vgae> build(const ModelConfig& c) {
+  if (c.x_dim <= 0 || c.hidden <= 0 || c.latent <= 0 || c.attention_width < 0) {
+    throw Error(fmt::format("model: expected positive sizes, found x_dim {}, hidden {}, latent {}, "
+                            "attention width {}",
+                            c.x_dim, c.hidden, c.latent, c.attention_width));
+  }
+  if (c.kind == ModelKind::Vgae) {
+    return nn::Vgae(nn::VgaeOptions(c.x_dim).hidden(c.hidden).latent(c.latent));
+  }
+  return nn::Tavrnn(nn::TavrnnOptions(c.x_dim)
+                        .hidden(c.hidden)
+                        .latent(c.latent)
+                        .attention(c.kind == ModelKind::Tavrnn)
+                        .attention_width(c.attention_width)
+                        .attention_summary(c.resolved_summary())
+                        .train_gru_gates(c.train_gru_gates));
+}
+}  // namespace
+
+SequenceModel::SequenceModel(const ModelConfig& config) : config_(config), model_(build(config)) {}
+
+nn::SequenceOutput SequenceModel::forward(const std::vector<nn::StepGraph>& steps,
+                                          const torch::Tensor& noise) {
+  return std::visit([&](auto& m) { return m->forward(steps, noise); }, model_);
+}
+
+std::vector<torch::Tensor> SequenceModel::trainable_parameters() {
+  if (auto* t = std::get_if<nn::Tavrnn>(&model_)) return (*t)->trainable_parameters();
+  return std::get<nn::Vgae>(model_)->parameters();
+}
+
+void SequenceModel::reset_parameters(at::Generator& generator) {
+  std::visit([&](auto& m) { m->reset_parameters(generator); }, model_);
+}
+
+torch::nn::Module& SequenceModel::module() {
+  return std::visit([](auto& m) -> torch::nn::Module& { return *m; }, model_);
+}
+
+void SequenceModel::to(torch::Device device, torch::ScalarType dtype) {
+  std::visit([&](auto& m) { m->to(device, dtype); }, model_);
+}
+
+void SequenceModel::train(bool on) { module().train(on); }
+
+}  // namespace tavrnn::train

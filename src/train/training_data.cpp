@@ -1,0 +1,45 @@
+#include "tavrnn/train/training_data.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include "tavrnn/error.h"
+
+namespace tavrnn::train {
+
+TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
+                                const std::vector<torch::Tensor>& features, torch::Device device,
+                                torch::ScalarType dtype, nn::AdjacencyFormat format) {
+  if (adjacency.empty() || adjacency.size() != features.size()) {
+    throw Error(fmt::format("training data: expected one feature matrix per graph and at least "
+                            "one graph, found {} graphs and {} feature matrices",
+                            adjacency.size(), features.size()));
+  }
+  TrainingData data;
+  data.n_nodes = adjacency.front().size(0);
+  data.x_dim = features.front().size(1);
+  for (std::size_t t = 0; t < adjacency.size(); ++t) {
+    const auto a = adjacency[t].to(device, dtype);
+    const auto x = features[t].to(device, dtype);
+    if (a.dim() != 2 || a.size(0) != data.n_nodes || a.size(1) != data.n_nodes ||
+        x.dim() != 2 || x.size(0) != data.n_nodes || x.size(1) != data.x_dim) {
+      throw Error(fmt::format("training data: window {}: expected A [{}, {}] and X [{}, {}], "
+                              "found {} and {}",
+                              t, data.n_nodes, data.n_nodes, data.n_nodes, data.x_dim,
+                              c10::str(a.sizes()), c10::str(x.sizes())));
+    }
+    const double edges = a.sum().item<double>();
+    data.weights.push_back(reconstruction_weights(static_cast<double>(data.n_nodes), edges));
+    if (data.weights.back().degenerate) {
+      spdlog::warn("window {}: A has {} of {} possible edges, so the loss weights of MODEL.md "
+                   "section 5 are undefined; using pos_weight = 1, norm = 1 (plain mean BCE)",
+                   t, edges, data.n_nodes * data.n_nodes);
+    }
+    data.steps.push_back({nn::NormalizedAdjacency::from(a, format), x});
+    data.adjacency.push_back(a);
+  }
+  return data;
+}
+
+}  // namespace tavrnn::train
