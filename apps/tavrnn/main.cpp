@@ -1,7 +1,10 @@
 // tavrnn: neuronal recordings -> dynamic functional-connectivity graphs ->
 // TAVRNN embeddings. This file sets up logging and threads and dispatches to
 // one subcommand; errors become one line on stderr and exit status 1.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -14,7 +17,23 @@
 #include "tavrnn/progress.h"
 #include "tavrnn/runtime.h"
 
+namespace {
+
+// libgomp (LibTorch's OpenMP) reads OMP_WAIT_POLICY once, when it is loaded,
+// before main. Its default lets idle OpenMP threads spin after each parallel
+// region, stealing the cores OpenBLAS's own threads need: on 2 cores, 2
+// threads then ran a small model 3x slower than 1. So, unless the user chose
+// a policy, re-execute once with the passive one.
+void prefer_passive_openmp_threads(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "passive", 1);
+  ::execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  prefer_passive_openmp_threads(argv);
   CLI::App app{"tavrnn: dynamic functional-connectivity graphs of neuronal recordings and their "
                "TAVRNN embeddings"};
   app.require_subcommand(0, 1);

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "tavrnn/error.h"
+#include "sparse_product.h"
 
 namespace tavrnn::nn {
 
@@ -28,18 +29,33 @@ NormalizedAdjacency NormalizedAdjacency::from(const torch::Tensor& adjacency,
   }
   out.sparse_ = sparse;
   out.matrix_ = sparse ? normalized.to_sparse().coalesce() : normalized.contiguous();
+  if (sparse) out.build_csr(normalized);
   return out;
 }
 
+void NormalizedAdjacency::build_csr(const torch::Tensor& normalized) {
+  if (!normalized.device().is_cpu()) {
+    csr_.reset();
+    csr_transposed_.reset();
+    return;
+  }
+  csr_ = std::make_shared<const detail::CsrMatrix>(detail::to_csr(normalized));
+  csr_transposed_ = torch::equal(normalized, normalized.t())
+                        ? csr_
+                        : std::make_shared<const detail::CsrMatrix>(detail::to_csr(normalized.t()));
+}
+
 torch::Tensor NormalizedAdjacency::apply(const torch::Tensor& x) const {
-  // Sparse COO x dense: LibTorch's sparse mm is differentiable in the dense
-  // argument, which is all training needs (the graph itself is data).
-  return sparse_ ? torch::mm(matrix_, x) : torch::mm(matrix_, x);
+  if (!sparse_) return torch::mm(matrix_, x);
+  if (csr_ && x.device().is_cpu()) return detail::csr_product(*csr_, *csr_transposed_, x);
+  // Sparse COO x dense on other devices: differentiable in the dense argument.
+  return torch::mm(matrix_, x);
 }
 
 NormalizedAdjacency NormalizedAdjacency::to(torch::Device device, torch::ScalarType dtype) const {
   NormalizedAdjacency out = *this;
   out.matrix_ = matrix_.to(device, dtype);
+  if (sparse_) out.build_csr(out.matrix_.to_dense());
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "fused_reconstruction.h"
+
 namespace tavrnn::train {
 
 namespace F = torch::nn::functional;
@@ -30,6 +32,9 @@ ReconstructionWeights reconstruction_weights(double n_nodes, double edges) {
 
 torch::Tensor reconstruction_nll(const torch::Tensor& z, const torch::Tensor& adjacency,
                                  const ReconstructionWeights& weights) {
+  if (z.device().is_cpu() && !adjacency.is_sparse()) {
+    return detail::fused_inner_product_bce(z, adjacency, weights.pos_weight, weights.norm);
+  }
   const auto logits = torch::mm(z, z.t());
   const auto pos_weight = torch::full({}, weights.pos_weight, logits.options());
   const auto bce = F::binary_cross_entropy_with_logits(

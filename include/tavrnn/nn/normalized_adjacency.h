@@ -2,9 +2,14 @@
 // D^-1/2 A D^-1/2 of one window's graph (MODEL.md section 3), computed once
 // per window and shared by every graph convolution of that step. Dense for
 // dense graphs, sparse for sparse ones.
+#include <memory>
+
 #include <torch/types.h>
 
 namespace tavrnn::nn {
+namespace detail {
+struct CsrMatrix;
+}
 
 enum class AdjacencyFormat { Auto, Dense, Sparse };
 
@@ -18,7 +23,9 @@ class NormalizedAdjacency {
                                   AdjacencyFormat format = AdjacencyFormat::Auto,
                                   double sparse_below_density = 0.05);
 
-  // x: [N, F] -> [N, F], A_hat x. Differentiable in x.
+  // x: [N, F] -> [N, F], A_hat x. Differentiable in x. The sparse CPU path
+  // keeps pointers into this object in the autograd graph: it must outlive
+  // the backward pass (TrainingData owns it for a whole run).
   torch::Tensor apply(const torch::Tensor& x) const;
 
   bool is_sparse() const { return sparse_; }
@@ -27,7 +34,10 @@ class NormalizedAdjacency {
   NormalizedAdjacency to(torch::Device device, torch::ScalarType dtype) const;
 
  private:
-  torch::Tensor matrix_;
+  void build_csr(const torch::Tensor& normalized);
+  torch::Tensor matrix_;  // dense, or sparse COO
+  std::shared_ptr<const detail::CsrMatrix> csr_;             // CPU sparse path
+  std::shared_ptr<const detail::CsrMatrix> csr_transposed_;  // == csr_ when symmetric
   bool sparse_ = false;
   int64_t n_nodes_ = 0;
 };

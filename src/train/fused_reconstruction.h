@@ -1,0 +1,14 @@
+#pragma once
+// A fused CPU kernel for norm * mean(BCEWithLogits(z z^T, A; pos_weight)):
+// LibTorch's composite takes ~10 passes over the N'^2 logits and 9 ms per
+// window at N' = 901; this takes one pass forward (writing dL/dlogits as it
+// goes) and two thin GEMMs backward. Same math, same numbers to rounding.
+#include <torch/types.h>
+
+namespace tavrnn::train::detail {
+
+// z: [N', Z] (requires grad), adjacency: [N', N'] 0/1 of z's dtype, CPU.
+torch::Tensor fused_inner_product_bce(const torch::Tensor& z, const torch::Tensor& adjacency,
+                                      double pos_weight, double norm);
+
+}  // namespace tavrnn::train::detail
