@@ -83,7 +83,7 @@ void BM_Epoch(benchmark::State& state) {
     adam.zero_grad();
     const auto noise = tavrnn::train::draw_noise(generator, windows, nodes, 8, torch::kCPU, torch::kFloat32);
     const auto out = model.forward(data.steps, noise);
-    const auto loss = tavrnn::train::sequence_loss(out, data.adjacency, data.weights);
+    const auto loss = tavrnn::train::sequence_loss(out, data.targets);
     loss.loss.backward();
     adam.step();
     return loss.loss.item<double>();

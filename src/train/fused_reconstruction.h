@@ -7,8 +7,9 @@
 
 namespace tavrnn::train::detail {
 
-// z: [N', Z] (requires grad), adjacency: [N', N'] 0/1 of z's dtype, CPU.
-torch::Tensor fused_inner_product_bce(const torch::Tensor& z, const torch::Tensor& adjacency,
-                                      double pos_weight, double norm);
+// z: [N', Z] (requires grad); entry_weight = (1 + (pw - 1) A) norm / N'^2 and
+// entry_offset = -pw A norm / N'^2 (see ReconstructionTarget), CPU.
+torch::Tensor fused_inner_product_bce(const torch::Tensor& z, const torch::Tensor& entry_weight,
+                                      const torch::Tensor& entry_offset);
 
 }  // namespace tavrnn::train::detail

@@ -30,27 +30,34 @@ ReconstructionWeights reconstruction_weights(double n_nodes, double edges) {
   return w;
 }
 
-torch::Tensor reconstruction_nll(const torch::Tensor& z, const torch::Tensor& adjacency,
-                                 const ReconstructionWeights& weights) {
-  if (z.device().is_cpu() && !adjacency.is_sparse()) {
-    return detail::fused_inner_product_bce(z, adjacency, weights.pos_weight, weights.norm);
-  }
+ReconstructionTarget ReconstructionTarget::make(const torch::Tensor& adjacency,
+                                                const ReconstructionWeights& weights) {
+  ReconstructionTarget t;
+  t.adjacency = adjacency;
+  t.weights = weights;
+  const double scale = weights.norm / static_cast<double>(adjacency.numel());
+  t.entry_weight = (adjacency * (weights.pos_weight - 1.0) + 1.0) * scale;
+  t.entry_offset = adjacency * (-weights.pos_weight * scale);
+  return t;
+}
+
+torch::Tensor reconstruction_nll(const torch::Tensor& z, const ReconstructionTarget& target) {
+  if (z.device().is_cpu()) return detail::fused_inner_product_bce(z, target.entry_weight, target.entry_offset);
   const auto logits = torch::mm(z, z.t());
-  const auto pos_weight = torch::full({}, weights.pos_weight, logits.options());
+  const auto pos_weight = torch::full({}, target.weights.pos_weight, logits.options());
   const auto bce = F::binary_cross_entropy_with_logits(
-      logits, adjacency,
+      logits, target.adjacency,
       F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(pos_weight).reduction(torch::kMean));
-  return weights.norm * bce;
+  return target.weights.norm * bce;
 }
 
 SequenceLoss sequence_loss(const nn::SequenceOutput& output,
-                           const std::vector<torch::Tensor>& adjacency,
-                           const std::vector<ReconstructionWeights>& weights, double eps) {
+                           const std::vector<ReconstructionTarget>& targets, double eps) {
   std::vector<torch::Tensor> kl, nll;
   for (std::size_t t = 0; t < output.mu.size(); ++t) {
     kl.push_back(kl_divergence(output.mu[t], output.sigma[t], output.prior_mu[t],
                                output.prior_sigma[t], eps));
-    nll.push_back(reconstruction_nll(output.z[t], adjacency[t], weights[t]));
+    nll.push_back(reconstruction_nll(output.z[t], targets[t]));
   }
   SequenceLoss loss;
   loss.kl = torch::stack(kl);

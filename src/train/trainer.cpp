@@ -94,7 +94,7 @@ TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::pat
     const auto noise = draw_noise(generator_, n_windows, data.n_nodes, model_config_.latent,
                                   options_.device, options_.dtype);
     const nn::SequenceOutput output = model_.forward(data.steps, noise);
-    const SequenceLoss loss = sequence_loss(output, data.adjacency, data.weights);
+    const SequenceLoss loss = sequence_loss(output, data.targets);
     loss.loss.backward();
     if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(trainable, options_.clip_grad_norm);
     optimizer.step();

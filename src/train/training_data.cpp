@@ -38,6 +38,7 @@ TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
     }
     data.steps.push_back({nn::NormalizedAdjacency::from(a, format), x});
     data.adjacency.push_back(a);
+    data.targets.push_back(ReconstructionTarget::make(a, data.weights.back()));
   }
   return data;
 }

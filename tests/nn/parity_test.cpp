@@ -57,9 +57,9 @@ class ParityTest : public ::testing::TestWithParam<Case> {
     noise_ = fixture_.get("noise");
     for (int64_t t = 0; t < a_.size(0); ++t) {
       steps_.push_back({nn::NormalizedAdjacency::from(a_[t], nn::AdjacencyFormat::Dense), x_[t]});
-      adjacency_.push_back(a_[t]);
-      weights_.push_back(train::reconstruction_weights(static_cast<double>(a_.size(1)),
-                                                       a_[t].sum().item<double>()));
+      targets_.push_back(train::ReconstructionTarget::make(
+          a_[t], train::reconstruction_weights(static_cast<double>(a_.size(1)),
+                                               a_[t].sum().item<double>())));
     }
   }
 
@@ -81,7 +81,7 @@ class ParityTest : public ::testing::TestWithParam<Case> {
 
   train::SequenceLoss run(nn::Tavrnn& model, nn::SequenceOutput* output = nullptr) const {
     nn::SequenceOutput out = model->forward(steps_, noise_);
-    train::SequenceLoss loss = train::sequence_loss(out, adjacency_, weights_);
+    train::SequenceLoss loss = train::sequence_loss(out, targets_);
     if (output) *output = std::move(out);
     return loss;
   }
@@ -89,8 +89,7 @@ class ParityTest : public ::testing::TestWithParam<Case> {
   Fixture fixture_;
   torch::Tensor x_, a_, noise_;
   std::vector<nn::StepGraph> steps_;
-  std::vector<torch::Tensor> adjacency_;
-  std::vector<train::ReconstructionWeights> weights_;
+  std::vector<train::ReconstructionTarget> targets_;
 };
 
 TEST_P(ParityTest, ForwardMatchesKlNllMuSigmaZHAndAttention) {

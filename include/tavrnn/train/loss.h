@@ -26,9 +26,19 @@ struct ReconstructionWeights {
 };
 ReconstructionWeights reconstruction_weights(double n_nodes, double edges);
 
+// One window's reconstruction target: A, its loss weights, and the per-entry
+// constants of the loss precomputed once, so that an epoch makes few passes
+// over the N'^2 logits (see src/train/fused_reconstruction.h).
+struct ReconstructionTarget {
+  torch::Tensor adjacency;     // dense A [N', N']
+  ReconstructionWeights weights;
+  torch::Tensor entry_weight;  // (1 + (pos_weight - 1) A) norm / N'^2
+  torch::Tensor entry_offset;  // -pos_weight A norm / N'^2
+  static ReconstructionTarget make(const torch::Tensor& adjacency, const ReconstructionWeights& weights);
+};
+
 // norm * mean(BCEWithLogits(z z^T, A; pos_weight)).
-torch::Tensor reconstruction_nll(const torch::Tensor& z, const torch::Tensor& adjacency,
-                                 const ReconstructionWeights& weights);
+torch::Tensor reconstruction_nll(const torch::Tensor& z, const ReconstructionTarget& target);
 
 struct SequenceLoss {
   torch::Tensor kl;    // [T]
@@ -36,9 +46,7 @@ struct SequenceLoss {
   torch::Tensor loss;  // sum_t (KL_t + NLL_t)
 };
 
-// adjacency[t]: dense A_t; weights[t]: its precomputed loss weights.
 SequenceLoss sequence_loss(const nn::SequenceOutput& output,
-                           const std::vector<torch::Tensor>& adjacency,
-                           const std::vector<ReconstructionWeights>& weights, double eps = 1e-10);
+                           const std::vector<ReconstructionTarget>& targets, double eps = 1e-10);
 
 }  // namespace tavrnn::train

@@ -17,6 +17,7 @@ struct TrainingData {
   std::vector<nn::StepGraph> steps;
   std::vector<torch::Tensor> adjacency;  // dense A_t [N', N']
   std::vector<ReconstructionWeights> weights;
+  std::vector<ReconstructionTarget> targets;  // what sequence_loss consumes
   int64_t n_nodes = 0;
   int64_t x_dim = 0;
   std::size_t size() const { return steps.size(); }
