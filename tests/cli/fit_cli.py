@@ -1,0 +1,148 @@
+"""`tavrnn fit` and `tavrnn embed` as a user runs them: outputs numpy can read,
+determinism, resume after SIGKILL bitwise equal to an uninterrupted run."""
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+CLI = os.environ["TAVRNN_CLI"]
+tmp = tempfile.mkdtemp(prefix="tavrnn-fit-cli-")
+failures, passed = [], 0
+
+
+def path(*p):
+    return os.path.join(tmp, *p)
+
+
+def run(*args, expect=0):
+    proc = subprocess.run([CLI, "--threads", "1", *args], capture_output=True, text=True, timeout=600)
+    if proc.returncode != expect:
+        raise AssertionError(f"tavrnn {' '.join(args)}: exit {proc.returncode}, expected {expect}\n"
+                             f"stderr: {proc.stderr}")
+    return proc
+
+
+def check(name, fn):
+    global passed
+    try:
+        fn()
+        passed += 1
+        print(f"ok   {name}")
+    except Exception as e:  # noqa: BLE001
+        failures.append(name)
+        print(f"FAIL {name}: {e}")
+
+
+def setup():
+    run("simulate", "--preset", "small", "--seed", "3", "--out", path("rec.npz"))
+    run("graphs", path("rec.npz"), "--windows", "sliding:200:100", "--theta", "0.3", "--history-node",
+        "--features", "rows", "--out", path("graphs.npz"))
+
+
+def outputs_open_in_numpy():
+    run("fit", path("graphs.npz"), "--out", path("run"), "--epochs", "12", "--seed", "5",
+        "--hidden", "16", "--latent", "4", "--sample-z")
+    e = np.load(path("run", "embeddings.npz"))
+    g = np.load(path("graphs.npz"))
+    t = e["mu"].shape[0]
+    n_nodes = e["mu"].shape[1]
+    assert e["mu"].shape == (t, n_nodes, 4) and e["sigma"].shape == e["mu"].shape
+    assert e["z"].shape == e["mu"].shape
+    assert e["population_mean"].shape == (t, 4) and e["population_history"].shape == (t, 4)
+    assert np.allclose(e["population_mean"], e["mu"][:, :n_nodes - 1].mean(1), atol=1e-6)
+    assert np.allclose(e["population_history"], e["mu"][:, -1])
+    att = e["attention"]
+    assert att.shape == (t, t) and np.allclose(np.triu(att, 1), 0)
+    assert np.allclose(att.sum(1), 1, atol=1e-5), att.sum(1)
+    assert int(e["history_node"]) == 1
+    assert len(e["window_start"]) == t and (e["window_stop"] > e["window_start"]).all()
+    assert e["unit_ids"].shape == (n_nodes - 1,)
+    with open(path("run", "training_log.csv")) as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["epoch"]) for r in rows] == list(range(1, 13))
+    assert all(np.isfinite(float(r["loss"])) for r in rows)
+    info = json.load(open(path("run", "run.json")))
+    assert info["epochs_done"] == 12 and info["model"]["latent"] == 4
+    assert len(info["graphs_sha256"]) == 64 and info["versions"]["blas"] == "OpenBLAS", info["versions"]
+    assert os.path.getsize(path("run", "model.pt")) > 0
+
+
+def same_seed_same_numbers():
+    run("fit", path("graphs.npz"), "--out", path("run_b"), "--epochs", "12", "--seed", "5",
+        "--hidden", "16", "--latent", "4", "--sample-z")
+    a = np.load(path("run", "embeddings.npz"))
+    b = np.load(path("run_b", "embeddings.npz"))
+    for key in ("mu", "sigma", "z", "attention"):
+        assert np.array_equal(a[key], b[key]), key
+
+
+def refuses_to_clobber_a_run():
+    proc = run("fit", path("graphs.npz"), "--out", path("run"), "--epochs", "3", expect=1)
+    assert "--resume" in proc.stderr and "--overwrite" in proc.stderr, proc.stderr
+
+
+def killed_run_resumes_bitwise():
+    common = ["--epochs", "400", "--seed", "9", "--hidden", "16", "--latent", "4",
+              "--checkpoint-every", "7"]
+    run("fit", path("graphs.npz"), "--out", path("whole"), *common)
+    proc = subprocess.Popen([CLI, "--threads", "1", "fit", path("graphs.npz"), "--out", path("killed"),
+                             *common], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ckpt = path("killed", "model.pt")
+    deadline = time.time() + 120
+    while not os.path.exists(ckpt) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    time.sleep(0.05)  # past the first checkpoint, before the end (400 epochs take far longer)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, f"the run ended before it was killed ({proc.returncode})"
+    assert not os.path.exists(path("killed", "embeddings.npz")), "a killed run left embeddings behind"
+    leftovers = [f for f in os.listdir(path("killed")) if ".tmp-" in f]
+    run("fit", path("graphs.npz"), "--out", path("killed"), *common, "--resume")
+    a = np.load(path("whole", "embeddings.npz"))
+    b = np.load(path("killed", "embeddings.npz"))
+    for key in ("mu", "sigma", "attention"):
+        assert np.array_equal(a[key], b[key]), f"{key} differs after resume"
+    la = open(path("whole", "training_log.csv")).read().splitlines()
+    lb = open(path("killed", "training_log.csv")).read().splitlines()
+    strip = lambda lines: [l.rsplit(",", 1)[0] for l in lines]  # drop the seconds column
+    assert strip(la) == strip(lb), "loss logs differ after resume"
+    print(f"     killed after the checkpoint, {len(leftovers)} temporary file(s) left by the kill")
+
+
+def embed_reproduces_fit():
+    run("embed", path("run"), path("graphs.npz"), "--out", path("again.npz"))
+    a = np.load(path("run", "embeddings.npz"))
+    b = np.load(path("again.npz"))
+    assert np.array_equal(a["mu"], b["mu"])
+
+
+def vgae_and_vgrnn_run():
+    for model in ("vgrnn", "vgae"):
+        run("fit", path("graphs.npz"), "--out", path(model), "--model", model, "--epochs", "3")
+        e = np.load(path(model, "embeddings.npz"))
+        assert str(e["model"]) == model
+        assert np.allclose(e["attention"], np.eye(e["attention"].shape[0]))
+
+
+def bad_inputs_are_one_line_errors():
+    proc = run("fit", path("rec.npz"), "--out", path("bad"), expect=1)
+    assert proc.stderr.startswith("tavrnn: error: ") and proc.stderr.count("\n") == 1, proc.stderr
+    proc = run("fit", path("graphs.npz"), "--out", path("nothing"), "--resume", expect=1)
+    assert "no checkpoint" in proc.stderr, proc.stderr
+    proc = run("fit", path("graphs.npz"), "--out", path("cuda"), "--device", "cuda", expect=1)
+    assert "CUDA" in proc.stderr, proc.stderr
+
+
+check("setup: simulate and graphs", setup)
+for fn in (outputs_open_in_numpy, same_seed_same_numbers, refuses_to_clobber_a_run,
+           killed_run_resumes_bitwise, embed_reproduces_fit, vgae_and_vgrnn_run,
+           bad_inputs_are_one_line_errors):
+    check(fn.__name__, fn)
+print(f"{passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
