@@ -19,6 +19,7 @@ using Action = std::function<int()>;
 
 void register_simulate(CLI::App& app, Action& action);
 void register_info(CLI::App& app, Action& action);
+void register_graphs(CLI::App& app, Action& action);
 void register_fit(CLI::App& app, Action& action);
 void register_embed(CLI::App& app, Action& action);
 

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   tavrnn::cli::Action action;
   tavrnn::cli::register_simulate(app, action);
   tavrnn::cli::register_info(app, action);
+  tavrnn::cli::register_graphs(app, action);
   tavrnn::cli::register_fit(app, action);
   tavrnn::cli::register_embed(app, action);
 

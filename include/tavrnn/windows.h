@@ -55,6 +55,18 @@ class WindowPlan {
   std::string description_;
 };
 
+// A window plan as the command line writes it:
+//   sliding:SIZE:STEP                          SIZE, STEP in bins or durations
+//                                              (resolve_bin_count: "2400", "120s")
+//   segments[:MINLEN[:contiguous|concatenated]] MINLEN default 1 bin, mode
+//                                              default contiguous
+//   explicit:FILE                              read_window_ranges(FILE)
+// Throws Error naming the part that is not understood.
+WindowPlan parse_window_plan(const Recording& recording, const std::string& spec);
+
+// "5,14,17,0,9,8" -> {5, 14, 17, 0, 9, 8}: indices for WindowPlan::select.
+std::vector<std::size_t> parse_index_list(const std::string& text, const std::string& what);
+
 // Reads explicit ranges: CSV with columns start,stop (or begin,end) in bins,
 // or start_s,stop_s in seconds; or JSON [[start, stop], ...] in bins.
 std::vector<BinRange> read_window_ranges(const std::string& path, double bin_width_s);

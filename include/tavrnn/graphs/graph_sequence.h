@@ -22,6 +22,14 @@ enum class NodeFeatures {
 
 enum class AdjacencyStorage { Dense, Sparse };
 
+// Why a window's A gives the model's loss (MODEL.md section 5) nothing to
+// learn from, or no defined weights; see docs/graphs.md for the fallback.
+enum class GraphDegeneracy {
+  None,
+  NoEdges,   // no edge between two units: only self loops (and the history node's star)
+  Complete,  // every entry of A is 1: pos_weight = 0 and norm = N'^2 / 0 are undefined
+};
+
 // Per-window facts the graph builder records (reported, saved in graphs.npz).
 struct WindowGraphInfo {
   std::vector<BinRange> ranges;  // bins of the window (several for concatenated segments)
@@ -34,6 +42,9 @@ struct WindowGraphInfo {
   double lambda_high = 0.0;
   std::size_t edges = 0;                // ones in A (self loops included)
   bool degenerate = false;              // A empty of off-diagonal edges, or complete
+  GraphDegeneracy degeneracy = GraphDegeneracy::None;  // which of the two (None if not degenerate)
+  std::size_t surrogates = 0;           // shuffled surrogates drawn for the bounds (0: none)
+  std::size_t n_bins = 0;               // bins of the window (sum of its ranges)
   AdjacencyStorage storage = AdjacencyStorage::Dense;
   std::size_t bytes = 0;                // memory held by this window's tensors
 };

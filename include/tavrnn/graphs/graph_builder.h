@@ -1,0 +1,62 @@
+#pragma once
+// CorrelationGraphBuilder: a recording and its windows -> the sequence of
+// functional-connectivity graphs (MODEL.md section 2): Pearson r per window,
+// optional random-matrix filtering, W = |r|, A = 1[|r| >= theta] with self
+// loops, an optional history node, node features.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include <torch/types.h>
+
+#include "tavrnn/graphs/graph_sequence.h"
+#include "tavrnn/graphs/rmt_filter.h"
+#include "tavrnn/recording.h"
+#include "tavrnn/windows.h"
+
+namespace tavrnn::graphs {
+
+enum class StoragePolicy {
+  Auto,    // sparse COO when it takes at most half the bytes of dense A
+  Dense,
+  Sparse,
+};
+
+struct GraphBuilderOptions {
+  // A = 1[|r| >= theta] for theta > 0; theta = 0 keeps every non-zero
+  // entry (A = 1[|r| > 0]), as the reference does, not every entry.
+  double theta = 0.0;
+  bool history_node = false;
+  NodeFeatures features = NodeFeatures::Identity;
+  // Keep an edge between two units only if it is among the k largest |r| of
+  // either end (symmetrised union), on top of theta; for large N.
+  std::optional<std::size_t> top_k;
+  RmtOptions rmt;
+  torch::ScalarType dtype = torch::kFloat32;  // float64 for parity with numpy
+  torch::Device device = torch::kCPU;
+  std::uint64_t seed = 0;  // of the shuffled surrogates
+  StoragePolicy storage = StoragePolicy::Auto;
+  // Memory for one batch of windows in the Pearson step.
+  std::size_t max_batch_bytes = std::size_t{256} << 20;
+};
+
+// One window's graph from its (filtered) correlation r [N, N]: fills the
+// info's edges, degeneracy, storage and bytes.
+Graph graph_from_correlation(const torch::Tensor& r, const GraphBuilderOptions& options,
+                             WindowGraphInfo& info);
+
+class CorrelationGraphBuilder {
+ public:
+  explicit CorrelationGraphBuilder(GraphBuilderOptions options);
+  const GraphBuilderOptions& options() const { return options_; }
+
+  // Builds one graph per window of the plan, in the plan's order, with a
+  // progress bar over windows; logs one warning per degenerate window
+  // (docs/graphs.md says what the model stage does with it).
+  GraphSequence build(const Recording& recording, const WindowPlan& plan) const;
+
+ private:
+  GraphBuilderOptions options_;
+};
+
+}  // namespace tavrnn::graphs

@@ -1,0 +1,351 @@
+// graphs.npz: save_graph_sequence / load_graph_sequence. The keys are
+// documented in docs/formats.md; keep the two in step.
+#include <cstring>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "tavrnn/error.h"
+#include "tavrnn/graphs/graph_sequence.h"
+#include "tavrnn/io/npz.h"
+
+namespace tavrnn::graphs {
+namespace {
+
+using io::DType;
+using io::NdArray;
+using Arrays = std::vector<std::pair<std::string, NdArray>>;
+
+constexpr const char* kFormat = "tavrnn-graphs";
+constexpr std::int64_t kFormatVersion = 1;
+
+std::vector<std::size_t> shape_of(const torch::Tensor& t) {
+  return std::vector<std::size_t>(t.sizes().begin(), t.sizes().end());
+}
+
+NdArray from_tensor(const torch::Tensor& tensor) {
+  const torch::Tensor t = tensor.to(torch::kCPU).contiguous();
+  NdArray array;
+  switch (t.scalar_type()) {
+    case torch::kFloat32: array.dtype = DType::Float32; break;
+    case torch::kFloat64: array.dtype = DType::Float64; break;
+    case torch::kBool: array.dtype = DType::Bool; break;
+    case torch::kInt64: array.dtype = DType::Int64; break;
+    default: throw Error(fmt::format("saving graphs: unsupported dtype {}", c10::toString(t.scalar_type())));
+  }
+  array.shape = shape_of(t);
+  array.bytes.resize(t.numel() * t.element_size());
+  if (!array.bytes.empty()) std::memcpy(array.bytes.data(), t.data_ptr(), array.bytes.size());
+  return array;
+}
+
+torch::Tensor to_tensor(const NdArray& array) {
+  torch::ScalarType type;
+  switch (array.dtype) {
+    case DType::Float32: type = torch::kFloat32; break;
+    case DType::Float64: type = torch::kFloat64; break;
+    case DType::Bool: type = torch::kBool; break;
+    case DType::Int64: type = torch::kInt64; break;
+    default: throw Error("internal: to_tensor of an unsupported dtype");
+  }
+  std::vector<int64_t> sizes(array.shape.begin(), array.shape.end());
+  torch::Tensor t = torch::empty(sizes, type);
+  if (!array.bytes.empty()) std::memcpy(t.data_ptr(), array.bytes.data(), array.bytes.size());
+  return t;
+}
+
+NdArray string_scalar(const std::string& value) { return NdArray::from_strings({value}, {}); }
+NdArray int_scalar(std::int64_t value) { return NdArray::from_int64s({value}, {}); }
+NdArray bool_scalar(bool value) {
+  NdArray array;
+  array.dtype = DType::Bool;
+  array.bytes = {static_cast<unsigned char>(value ? 1 : 0)};
+  return array;
+}
+NdArray uint64_scalar(std::uint64_t value) {
+  NdArray array;
+  array.dtype = DType::UInt64;
+  array.bytes.resize(8);
+  std::memcpy(array.bytes.data(), &value, 8);
+  return array;
+}
+
+const char* degeneracy_name(GraphDegeneracy d) {
+  switch (d) {
+    case GraphDegeneracy::None: return "none";
+    case GraphDegeneracy::NoEdges: return "no-edges";
+    case GraphDegeneracy::Complete: return "complete";
+  }
+  return "none";
+}
+
+// Reading: every access names the file, the key, what was expected and found.
+class Reader {
+ public:
+  explicit Reader(const std::filesystem::path& path) : path_(path), arrays_(io::read_npz(path)) {}
+
+  bool has(const std::string& key) const { return arrays_.count(key) > 0; }
+  const NdArray& raw(const std::string& key) const { return io::require_array(arrays_, key, path_); }
+  const NdArray& get(const std::string& key, DType dtype, const std::vector<std::size_t>& shape) const {
+    const NdArray& a = raw(key);
+    if (a.dtype != dtype || a.shape != shape) {
+      NdArray expected;
+      expected.shape = shape;
+      throw Error(fmt::format("reading {}: key '{}': expected {} of shape {}, found {} of shape {}",
+                              path_.string(), key, io::dtype_name(dtype), expected.shape_string(),
+                              io::dtype_name(a.dtype), a.shape_string()));
+    }
+    return a;
+  }
+  std::string string(const std::string& key) const { return get(key, DType::String, {}).strings.at(0); }
+  std::int64_t integer(const std::string& key) const { return get(key, DType::Int64, {}).as_int64(0); }
+  double real(const std::string& key) const { return get(key, DType::Float64, {}).as_double(0); }
+  std::vector<std::int64_t> integers(const std::string& key, std::size_t n) const {
+    return get(key, DType::Int64, {n}).to_int64s();
+  }
+  std::vector<double> reals(const std::string& key, std::size_t n) const {
+    return get(key, DType::Float64, {n}).to_doubles();
+  }
+  std::vector<std::string> strings(const std::string& key, std::size_t n) const {
+    return get(key, DType::String, {n}).strings;
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw Error(fmt::format("reading {}: key '{}': {}", path_.string(), key, what));
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  io::NpzArrays arrays_;
+};
+
+}  // namespace
+
+void save_graph_sequence(const std::filesystem::path& path, const GraphSequence& sequence) {
+  const std::size_t T = sequence.size(), N = sequence.n_units(), nodes = sequence.n_nodes();
+  const GraphSequenceSettings& s = sequence.settings();
+  Arrays arrays;
+  arrays.emplace_back("format", string_scalar(kFormat));
+  arrays.emplace_back("format_version", int_scalar(kFormatVersion));
+  arrays.emplace_back("n_units", int_scalar(static_cast<std::int64_t>(N)));
+  arrays.emplace_back("bin_width_s", NdArray::scalar(sequence.bin_width_s()));
+  arrays.emplace_back("theta", NdArray::scalar(s.theta));
+  arrays.emplace_back("history_node", bool_scalar(s.history_node));
+  arrays.emplace_back("features", string_scalar(s.features == NodeFeatures::Rows ? "rows" : "identity"));
+  arrays.emplace_back("top_k", int_scalar(s.top_k ? static_cast<std::int64_t>(*s.top_k) : 0));
+  arrays.emplace_back("rmt", string_scalar(s.rmt));
+  arrays.emplace_back("windows", string_scalar(s.windows));
+  arrays.emplace_back("seed", uint64_scalar(s.seed));
+
+  if (T > 0) {
+    std::vector<torch::Tensor> w, a;
+    for (std::size_t t = 0; t < T; ++t) {
+      w.push_back(sequence.graph(t).weights.to(torch::kCPU));
+      a.push_back(sequence.dense_adjacency(t).to(torch::kCPU).ne(0));
+    }
+    arrays.emplace_back("W", from_tensor(torch::stack(w)));
+    arrays.emplace_back("A", from_tensor(torch::stack(a)));
+  }
+
+  std::vector<std::int64_t> ranges, start, stop, bins, label, source, zero_var, kept, surrogates,
+      edges, bytes;
+  std::vector<double> purity, low, high, density;
+  std::vector<std::string> label_name, degeneracy, storage;
+  std::vector<unsigned char> degenerate;
+  for (std::size_t t = 0; t < T; ++t) {
+    const WindowGraphInfo& info = sequence.info(t);
+    for (const auto& r : info.ranges) {
+      ranges.insert(ranges.end(), {static_cast<std::int64_t>(t), static_cast<std::int64_t>(r.begin),
+                                   static_cast<std::int64_t>(r.end)});
+    }
+    start.push_back(info.ranges.empty() ? 0 : static_cast<std::int64_t>(info.ranges.front().begin));
+    stop.push_back(info.ranges.empty() ? 0 : static_cast<std::int64_t>(info.ranges.back().end));
+    bins.push_back(static_cast<std::int64_t>(info.n_bins));
+    label.push_back(info.label);
+    const bool named = info.label >= 0 && static_cast<std::size_t>(info.label) < sequence.label_names.size();
+    label_name.push_back(named ? sequence.label_names[static_cast<std::size_t>(info.label)] : "");
+    purity.push_back(info.purity);
+    source.push_back(static_cast<std::int64_t>(info.source_index));
+    zero_var.push_back(static_cast<std::int64_t>(info.zero_variance_units));
+    kept.push_back(static_cast<std::int64_t>(info.components_kept));
+    low.push_back(info.lambda_low);
+    high.push_back(info.lambda_high);
+    surrogates.push_back(static_cast<std::int64_t>(info.surrogates));
+    edges.push_back(static_cast<std::int64_t>(info.edges));
+    density.push_back(nodes == 0 ? 0.0 : static_cast<double>(info.edges) / static_cast<double>(nodes * nodes));
+    degenerate.push_back(info.degenerate ? 1 : 0);
+    degeneracy.push_back(degeneracy_name(info.degeneracy));
+    storage.push_back(info.storage == AdjacencyStorage::Sparse ? "sparse" : "dense");
+    bytes.push_back(static_cast<std::int64_t>(info.bytes));
+  }
+  arrays.emplace_back("window_ranges", NdArray::from_int64s(ranges, {ranges.size() / 3, 3}));
+  arrays.emplace_back("window_start", NdArray::from_int64s(start, {T}));
+  arrays.emplace_back("window_stop", NdArray::from_int64s(stop, {T}));
+  arrays.emplace_back("window_bins", NdArray::from_int64s(bins, {T}));
+  arrays.emplace_back("window_label", NdArray::from_int64s(label, {T}));
+  arrays.emplace_back("window_label_name", NdArray::from_strings(label_name, {T}));
+  arrays.emplace_back("window_purity", NdArray::from_doubles(purity, {T}));
+  arrays.emplace_back("window_source_index", NdArray::from_int64s(source, {T}));
+  arrays.emplace_back("window_zero_variance_units", NdArray::from_int64s(zero_var, {T}));
+  arrays.emplace_back("window_components_kept", NdArray::from_int64s(kept, {T}));
+  arrays.emplace_back("window_lambda_low", NdArray::from_doubles(low, {T}));
+  arrays.emplace_back("window_lambda_high", NdArray::from_doubles(high, {T}));
+  arrays.emplace_back("window_surrogates", NdArray::from_int64s(surrogates, {T}));
+  arrays.emplace_back("window_edges", NdArray::from_int64s(edges, {T}));
+  arrays.emplace_back("window_density", NdArray::from_doubles(density, {T}));
+  NdArray flags;
+  flags.dtype = DType::Bool;
+  flags.shape = {T};
+  flags.bytes = degenerate;
+  arrays.emplace_back("window_degenerate", flags);
+  arrays.emplace_back("window_degeneracy", NdArray::from_strings(degeneracy, {T}));
+  arrays.emplace_back("window_storage", NdArray::from_strings(storage, {T}));
+  arrays.emplace_back("window_bytes", NdArray::from_int64s(bytes, {T}));
+
+  if (!sequence.unit_ids.empty()) {
+    arrays.emplace_back("unit_ids", NdArray::from_strings(sequence.unit_ids, {sequence.unit_ids.size()}));
+  }
+  if (sequence.groups) {
+    std::vector<std::int64_t> codes(sequence.groups->codes.begin(), sequence.groups->codes.end());
+    arrays.emplace_back("groups", NdArray::from_int64s(codes, {codes.size()}));
+    arrays.emplace_back("group_names",
+                        NdArray::from_strings(sequence.groups->names, {sequence.groups->names.size()}));
+  }
+  if (!sequence.label_names.empty()) {
+    arrays.emplace_back("label_names",
+                        NdArray::from_strings(sequence.label_names, {sequence.label_names.size()}));
+  }
+  io::write_npz(path, arrays, /*compress=*/true);
+}
+
+GraphSequence load_graph_sequence(const std::filesystem::path& path) {
+  const Reader in(path);
+  if (!in.has("format") || in.string("format") != kFormat) {
+    throw Error(fmt::format("reading {}: expected a graphs file written by `tavrnn graphs` (key "
+                            "'format' = '{}'), found none",
+                            path.string(), kFormat));
+  }
+  if (const auto version = in.integer("format_version"); version != kFormatVersion) {
+    in.fail("format_version", fmt::format("expected {}, found {}", kFormatVersion, version));
+  }
+  GraphSequenceSettings s;
+  const std::int64_t n_units = in.integer("n_units");
+  if (n_units < 1) in.fail("n_units", fmt::format("expected at least 1, found {}", n_units));
+  const double bin_width_s = in.real("bin_width_s");
+  s.theta = in.real("theta");
+  s.history_node = in.get("history_node", DType::Bool, {}).as_int64(0) != 0;
+  const std::string features = in.string("features");
+  if (features != "rows" && features != "identity") {
+    in.fail("features", fmt::format("expected 'rows' or 'identity', found '{}'", features));
+  }
+  s.features = features == "rows" ? NodeFeatures::Rows : NodeFeatures::Identity;
+  if (const std::int64_t k = in.integer("top_k"); k > 0) s.top_k = static_cast<std::size_t>(k);
+  s.rmt = in.string("rmt");
+  s.windows = in.string("windows");
+  s.seed = in.get("seed", DType::UInt64, {}).as_uint64(0);
+
+  const NdArray& window_bins = in.raw("window_bins");
+  if (window_bins.ndim() != 1) {
+    in.fail("window_bins", fmt::format("expected shape (T,), found {}", window_bins.shape_string()));
+  }
+  const std::size_t T = window_bins.shape[0];
+  const auto N = static_cast<std::size_t>(n_units);
+  const std::size_t nodes = N + (s.history_node ? 1 : 0);
+
+  std::vector<Graph> graphs(T);
+  std::vector<WindowGraphInfo> infos(T);
+  const std::vector<std::string> storage = in.strings("window_storage", T);
+  if (T > 0) {
+    const NdArray& w_array = in.raw("W");
+    const DType dtype = w_array.dtype;
+    if (dtype != DType::Float32 && dtype != DType::Float64) {
+      in.fail("W", fmt::format("expected float32 or float64, found {}", io::dtype_name(dtype)));
+    }
+    const torch::Tensor w = to_tensor(in.get("W", dtype, {T, nodes, nodes}));
+    const torch::Tensor a = to_tensor(in.get("A", DType::Bool, {T, nodes, nodes})).to(w.scalar_type());
+    for (std::size_t t = 0; t < T; ++t) {
+      const auto i = static_cast<int64_t>(t);
+      graphs[t].weights = w[i].clone();
+      graphs[t].adjacency = a[i].clone();
+      if (storage[t] == "sparse") {
+        graphs[t].adjacency = graphs[t].adjacency.to_sparse().coalesce();
+        infos[t].storage = AdjacencyStorage::Sparse;
+      } else if (storage[t] != "dense") {
+        in.fail("window_storage", fmt::format("window {}: expected 'dense' or 'sparse', found '{}'", t,
+                                              storage[t]));
+      }
+    }
+  }
+
+  const NdArray& ranges = in.raw("window_ranges");
+  if (ranges.dtype != DType::Int64 || ranges.ndim() != 2 || ranges.shape[1] != 3) {
+    in.fail("window_ranges", fmt::format("expected int64 of shape (R, 3), found {} of shape {}",
+                                         io::dtype_name(ranges.dtype), ranges.shape_string()));
+  }
+  const std::vector<std::int64_t> triples = ranges.to_int64s();
+  for (std::size_t i = 0; i < ranges.shape[0]; ++i) {
+    const std::int64_t t = triples[3 * i], begin = triples[3 * i + 1], end = triples[3 * i + 2];
+    if (t < 0 || static_cast<std::size_t>(t) >= T || begin < 0 || end <= begin) {
+      in.fail("window_ranges", fmt::format("row {}: expected (window < {}, begin >= 0, end > begin), "
+                                           "found ({}, {}, {})",
+                                           i, T, t, begin, end));
+    }
+    infos[static_cast<std::size_t>(t)].ranges.push_back(
+        {static_cast<std::size_t>(begin), static_cast<std::size_t>(end)});
+  }
+  const auto label = in.integers("window_label", T);
+  const auto purity = in.reals("window_purity", T);
+  const auto source = in.integers("window_source_index", T);
+  const auto zero_var = in.integers("window_zero_variance_units", T);
+  const auto kept = in.integers("window_components_kept", T);
+  const auto low = in.reals("window_lambda_low", T);
+  const auto high = in.reals("window_lambda_high", T);
+  const auto surrogates = in.integers("window_surrogates", T);
+  const auto edges = in.integers("window_edges", T);
+  const auto bytes = in.integers("window_bytes", T);
+  const auto degeneracy = in.strings("window_degeneracy", T);
+  const std::vector<std::int64_t> bins = window_bins.to_int64s();
+  for (std::size_t t = 0; t < T; ++t) {
+    WindowGraphInfo& info = infos[t];
+    info.label = static_cast<int>(label[t]);
+    info.purity = purity[t];
+    info.source_index = static_cast<std::size_t>(source[t]);
+    info.zero_variance_units = static_cast<std::size_t>(zero_var[t]);
+    info.components_kept = static_cast<std::size_t>(kept[t]);
+    info.lambda_low = low[t];
+    info.lambda_high = high[t];
+    info.surrogates = static_cast<std::size_t>(surrogates[t]);
+    info.edges = static_cast<std::size_t>(edges[t]);
+    info.bytes = static_cast<std::size_t>(bytes[t]);
+    info.n_bins = static_cast<std::size_t>(bins[t]);
+    if (degeneracy[t] == "none") info.degeneracy = GraphDegeneracy::None;
+    else if (degeneracy[t] == "no-edges") info.degeneracy = GraphDegeneracy::NoEdges;
+    else if (degeneracy[t] == "complete") info.degeneracy = GraphDegeneracy::Complete;
+    else in.fail("window_degeneracy", fmt::format("window {}: expected none, no-edges or complete, "
+                                                  "found '{}'", t, degeneracy[t]));
+    info.degenerate = info.degeneracy != GraphDegeneracy::None;
+  }
+
+  GraphSequence sequence(std::move(graphs), std::move(infos), s, N, bin_width_s);
+  if (in.has("unit_ids")) sequence.unit_ids = in.strings("unit_ids", N);
+  if (in.has("groups")) {
+    const auto codes = in.integers("groups", N);
+    const NdArray& names = in.raw("group_names");
+    if (names.dtype != DType::String || names.ndim() != 1) {
+      in.fail("group_names", fmt::format("expected str of shape (G,), found {} of shape {}",
+                                         io::dtype_name(names.dtype), names.shape_string()));
+    }
+    sequence.groups = UnitGroups{std::vector<int>(codes.begin(), codes.end()), names.strings};
+  }
+  if (in.has("label_names")) {
+    const NdArray& names = in.raw("label_names");
+    if (names.dtype != DType::String || names.ndim() != 1) {
+      in.fail("label_names", fmt::format("expected str of shape (L,), found {} of shape {}",
+                                         io::dtype_name(names.dtype), names.shape_string()));
+    }
+    sequence.label_names = names.strings;
+  }
+  return sequence;
+}
+
+}  // namespace tavrnn::graphs
