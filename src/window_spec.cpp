@@ -2,21 +2,13 @@
 #include <fmt/format.h>
 
 #include "tavrnn/error.h"
+#include "spec_text.h"
 #include "tavrnn/windows.h"
 
 namespace tavrnn {
 namespace {
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t begin = 0;
-  for (;;) {
-    const std::size_t end = text.find(separator, begin);
-    parts.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
-    if (end == std::string::npos) return parts;
-    begin = end + 1;
-  }
-}
+using detail::split_spec;
 
 [[noreturn]] void bad_plan(const std::string& spec, const std::string& why) {
   throw Error(fmt::format("--windows '{}': {}; expected sliding:SIZE:STEP | "
@@ -33,7 +25,7 @@ WindowPlan parse_window_plan(const Recording& recording, const std::string& spec
     if (file.empty()) bad_plan(spec, "no file after 'explicit:'");
     return WindowPlan::explicit_ranges(recording, read_window_ranges(file, width));
   }
-  const std::vector<std::string> parts = split(spec, ':');
+  const std::vector<std::string> parts = split_spec(spec, ':');
   if (parts[0] == "sliding") {
     if (parts.size() != 3) bad_plan(spec, "sliding windows take SIZE and STEP");
     return WindowPlan::sliding(recording, resolve_bin_count(parts[1], width, "--windows SIZE"),
@@ -55,7 +47,7 @@ WindowPlan parse_window_plan(const Recording& recording, const std::string& spec
 
 std::vector<std::size_t> parse_index_list(const std::string& text, const std::string& what) {
   std::vector<std::size_t> indices;
-  for (const std::string& part : split(text, ',')) {
+  for (const std::string& part : split_spec(text, ',')) {
     std::size_t used = 0;
     long long value = -1;
     try {

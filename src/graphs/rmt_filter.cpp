@@ -8,20 +8,12 @@
 #include <fmt/format.h>
 
 #include "tavrnn/error.h"
+#include "spec_text.h"
 
 namespace tavrnn::graphs {
 namespace {
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t begin = 0;
-  for (;;) {
-    const std::size_t end = text.find(separator, begin);
-    parts.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
-    if (end == std::string::npos) return parts;
-    begin = end + 1;
-  }
-}
+using detail::split_spec;
 
 [[noreturn]] void bad_rmt(const std::string& text, const std::string& why) {
   throw Error(fmt::format("--rmt '{}': {}; expected none | analytic | shuffle[:K][:reference] | "
@@ -51,7 +43,7 @@ std::string RmtOptions::describe() const {
 }
 
 RmtOptions parse_rmt_options(const std::string& text) {
-  const std::vector<std::string> parts = split(text, ':');
+  const std::vector<std::string> parts = split_spec(text, ':');
   RmtOptions options;
   const std::string& mode = parts[0];
   if (mode == "none" || mode == "analytic") {
