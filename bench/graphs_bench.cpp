@@ -5,11 +5,11 @@
 // with K = 50 (per-window time for K = 1000 reported scaled); adaptive and
 // analytic filtering. Second argument of each case: threads (LibTorch and
 // OpenBLAS, tavrnn::set_num_threads). Data: i.i.d. Poisson(0.5) counts.
-#include <chrono>
-
 #include <benchmark/benchmark.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
+
+#include <chrono>
 
 #include "tavrnn/graphs/correlation.h"
 #include "tavrnn/graphs/graph_builder.h"
@@ -43,9 +43,10 @@ void time_iterations(benchmark::State& state, double calls_per_iteration, const 
 
 Recording dishbrain_shaped() {
   const torch::Tensor y = poisson_counts(900, 24000);
-  return Recording(Activity{900, 24000, std::vector<double>(y.data_ptr<double>(),
-                                                           y.data_ptr<double>() + y.numel())},
-                   0.05);
+  return Recording(
+      Activity{900, 24000,
+               std::vector<double>(y.data_ptr<double>(), y.data_ptr<double>() + y.numel())},
+      0.05);
 }
 
 void BM_Gemm900x2400(benchmark::State& state) {
@@ -114,12 +115,19 @@ void BM_RandomMatrixFilter(benchmark::State& state) {
   state.counters["surrogates"] = static_cast<double>(drawn);
 }
 BENCHMARK(BM_RandomMatrixFilter)
-    ->Args({120, 400, 1000, 1})->Args({120, 400, 1000, 2})
-    ->Args({120, 400, -1, 1})->Args({120, 400, -1, 2})
-    ->Args({900, 2400, 50, 1})->Args({900, 2400, 50, 2})
-    ->Args({900, 2400, -1, 1})->Args({900, 2400, -1, 2})
-    ->Args({900, 2400, 0, 1})->Args({900, 2400, 0, 2})
-    ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+    ->Args({120, 400, 1000, 1})
+    ->Args({120, 400, 1000, 2})
+    ->Args({120, 400, -1, 1})
+    ->Args({120, 400, -1, 2})
+    ->Args({900, 2400, 50, 1})
+    ->Args({900, 2400, 50, 2})
+    ->Args({900, 2400, -1, 1})
+    ->Args({900, 2400, -1, 2})
+    ->Args({900, 2400, 0, 1})
+    ->Args({900, 2400, 0, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 }  // namespace
 

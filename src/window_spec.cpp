@@ -8,12 +8,13 @@
 namespace tavrnn {
 namespace {
 
-using detail::split_spec;
+using ::tavrnn::detail::split_spec;
 
 [[noreturn]] void bad_plan(const std::string& spec, const std::string& why) {
-  throw Error(fmt::format("--windows '{}': {}; expected sliding:SIZE:STEP | "
-                          "segments[:MINLEN[:contiguous|concatenated]] | explicit:FILE",
-                          spec, why));
+  throw Error(
+      fmt::format("--windows '{}': {}; expected sliding:SIZE:STEP | "
+                  "segments[:MINLEN[:contiguous|concatenated]] | explicit:FILE",
+                  spec, why));
 }
 
 }  // namespace
@@ -37,8 +38,10 @@ WindowPlan parse_window_plan(const Recording& recording, const std::string& spec
         parts.size() > 1 ? resolve_bin_count(parts[1], width, "--windows MINLEN") : 1;
     SegmentMode mode = SegmentMode::Contiguous;
     if (parts.size() > 2) {
-      if (parts[2] == "concatenated") mode = SegmentMode::Concatenated;
-      else if (parts[2] != "contiguous") bad_plan(spec, fmt::format("unknown segment mode '{}'", parts[2]));
+      if (parts[2] == "concatenated")
+        mode = SegmentMode::Concatenated;
+      else if (parts[2] != "contiguous")
+        bad_plan(spec, fmt::format("unknown segment mode '{}'", parts[2]));
     }
     return WindowPlan::segments(recording, min_bins, mode);
   }
@@ -56,9 +59,10 @@ std::vector<std::size_t> parse_index_list(const std::string& text, const std::st
       used = 0;
     }
     if (part.empty() || used != part.size() || value < 0) {
-      throw Error(fmt::format("{}: expected comma-separated window indices >= 0 (\"5,14,17\"), "
-                              "found '{}' in '{}'",
-                              what, part, text));
+      throw Error(
+          fmt::format("{}: expected comma-separated window indices >= 0 (\"5,14,17\"), "
+                      "found '{}' in '{}'",
+                      what, part, text));
     }
     indices.push_back(static_cast<std::size_t>(value));
   }

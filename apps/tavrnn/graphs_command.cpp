@@ -1,10 +1,10 @@
 // tavrnn graphs: a recording's windows -> functional-connectivity graphs
 // (graphs.npz), with a one-screen summary.
-#include <chrono>
-#include <iostream>
-
 #include <fmt/format.h>
 #include <torch/cuda.h>
+
+#include <chrono>
+#include <iostream>
 
 #include "commands.h"
 #include "tavrnn/error.h"
@@ -55,9 +55,10 @@ graphs::GraphBuilderOptions builder_options(const GraphsOptions& o) {
 }  // namespace
 
 void register_graphs(CLI::App& app, Action& action) {
-  auto* command = app.add_subcommand(
-      "graphs", "Build one functional-connectivity graph per window (Pearson r, optional "
-                "random-matrix filtering, threshold, history node) and write graphs.npz");
+  auto* command =
+      app.add_subcommand("graphs",
+                         "Build one functional-connectivity graph per window (Pearson r, optional "
+                         "random-matrix filtering, threshold, history node) and write graphs.npz");
   auto o = std::make_shared<GraphsOptions>();
   add_recording_options(*command, o->input);
   command
@@ -70,17 +71,19 @@ void register_graphs(CLI::App& app, Action& action) {
   command->add_option("--theta", o->theta, "A = 1[|r| >= theta]; 0 keeps every non-zero |r|")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  command->add_option("--rmt", o->rmt,
-                      "Random-matrix filtering: none | analytic | shuffle[:K][:reference] | "
-                      "adaptive[:TOLERANCE][:reference] (K default 1000, tolerance 0.0025)")
+  command
+      ->add_option("--rmt", o->rmt,
+                   "Random-matrix filtering: none | analytic | shuffle[:K][:reference] | "
+                   "adaptive[:TOLERANCE][:reference] (K default 1000, tolerance 0.0025)")
       ->capture_default_str();
   command->add_flag("--history-node", o->history_node,
                     "Add node N, connected to every unit (row and column of ones)");
   command->add_option("--features", o->features, "Node features: rows (of W) or identity")
       ->check(CLI::IsMember({"rows", "identity"}))
       ->capture_default_str();
-  command->add_option("--top-k", o->top_k,
-                      "Keep an edge only if among the K strongest |r| of either unit (0: off)")
+  command
+      ->add_option("--top-k", o->top_k,
+                   "Keep an edge only if among the K strongest |r| of either unit (0: off)")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--dtype", o->dtype, "float32 or float64")
       ->check(CLI::IsMember({"float32", "float64"}))
@@ -88,8 +91,9 @@ void register_graphs(CLI::App& app, Action& action) {
   command->add_option("--device", o->device, "cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
-  command->add_option("--storage", o->storage,
-                      "A per window: auto (sparse when it halves the bytes), dense or sparse")
+  command
+      ->add_option("--storage", o->storage,
+                   "A per window: auto (sparse when it halves the bytes), dense or sparse")
       ->check(CLI::IsMember({"auto", "dense", "sparse"}))
       ->capture_default_str();
   command->add_option("--seed", o->seed, "Seed of the shuffled surrogates; same seed, same graphs")

@@ -9,9 +9,10 @@ namespace tavrnn::graphs {
 
 torch::Tensor unit_norm_rows(const torch::Tensor& y, torch::Tensor* zero_variance) {
   if (y.dim() < 2 || !torch::isFloatingType(y.scalar_type()) || y.size(-1) < 1) {
-    throw Error(fmt::format("Pearson correlation: expected a floating [..., N, L] tensor with "
-                            "L >= 1, found {} of {} dimensions",
-                            c10::toString(y.scalar_type()), y.dim()));
+    throw Error(
+        fmt::format("Pearson correlation: expected a floating [..., N, L] tensor with "
+                    "L >= 1, found {} of {} dimensions",
+                    c10::toString(y.scalar_type()), y.dim()));
   }
   // Equality of max and min is exact: a constant row of non-integer values
   // can have a mean off by an ulp, leaving a tiny non-zero norm that would
@@ -44,8 +45,8 @@ torch::Tensor window_activity(const torch::Tensor& activity, const Window& windo
       throw Error(fmt::format("window activity: range [{}, {}) is outside the recording's {} bins",
                               range.begin, range.end, activity.size(1)));
     }
-    parts.push_back(activity.narrow(1, static_cast<int64_t>(range.begin),
-                                    static_cast<int64_t>(range.size())));
+    parts.push_back(
+        activity.narrow(1, static_cast<int64_t>(range.begin), static_cast<int64_t>(range.size())));
   }
   return parts.size() == 1 ? parts[0] : torch::cat(parts, 1);
 }
@@ -70,7 +71,8 @@ void for_each_window_correlation(const torch::Tensor& activity, const std::vecto
       consume(first, y, pearson_correlation(y));
     } else {
       std::vector<torch::Tensor> views;
-      for (std::size_t k = first; k < last; ++k) views.push_back(window_activity(activity, windows[k]));
+      for (std::size_t k = first; k < last; ++k)
+        views.push_back(window_activity(activity, windows[k]));
       const torch::Tensor batch = torch::stack(views);
       const PearsonCorrelation all = pearson_correlation(batch);
       for (std::size_t k = first; k < last; ++k) {

@@ -50,7 +50,8 @@ torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only) {
     torch::Tensor out = torch::empty(shape, x.options());
     bool done = false;
     AT_DISPATCH_FLOATING_TYPES(type, "gram_matrices", [&] {
-      done = count > 0 && syrk_lower(x.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), count, n, bins);
+      done =
+          count > 0 && syrk_lower(x.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), count, n, bins);
     });
     if (done) {
       if (lower_only) return out;

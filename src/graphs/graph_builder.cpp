@@ -1,11 +1,11 @@
 #include "tavrnn/graphs/graph_builder.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "tavrnn/error.h"
 #include "tavrnn/graphs/correlation.h"
@@ -19,7 +19,8 @@ std::size_t coo_bytes(std::size_t nnz, std::size_t element) { return nnz * (2 * 
 
 std::string describe_ranges(const std::vector<BinRange>& ranges) {
   std::string text;
-  for (const auto& r : ranges) text += fmt::format("{}[{}, {})", text.empty() ? "" : "+", r.begin, r.end);
+  for (const auto& r : ranges)
+    text += fmt::format("{}[{}, {})", text.empty() ? "" : "+", r.begin, r.end);
   return text;
 }
 
@@ -62,9 +63,9 @@ Graph graph_from_correlation(const torch::Tensor& r, const GraphBuilderOptions& 
   info.degenerate = info.degeneracy != GraphDegeneracy::None;
 
   const std::size_t element = weights.element_size();
-  const bool sparse =
-      options.storage == StoragePolicy::Sparse ||
-      (options.storage == StoragePolicy::Auto && 2 * coo_bytes(info.edges, element) <= total * element);
+  const bool sparse = options.storage == StoragePolicy::Sparse ||
+                      (options.storage == StoragePolicy::Auto &&
+                       2 * coo_bytes(info.edges, element) <= total * element);
   info.storage = sparse ? AdjacencyStorage::Sparse : AdjacencyStorage::Dense;
   if (sparse) adjacency = adjacency.to_sparse().coalesce();
   info.bytes = total * element + (sparse ? coo_bytes(info.edges, element) : total * element);
@@ -93,9 +94,10 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
   // The recording's doubles, cast once to the builder's dtype and device
   // (a copy even when nothing changes, so r never aliases the recording).
   const torch::Tensor counts =
-      torch::from_blob(const_cast<double*>(activity.values.data()),
-                       {static_cast<int64_t>(activity.n_units), static_cast<int64_t>(activity.n_bins)},
-                       torch::kFloat64)
+      torch::from_blob(
+          const_cast<double*>(activity.values.data()),
+          {static_cast<int64_t>(activity.n_units), static_cast<int64_t>(activity.n_bins)},
+          torch::kFloat64)
           .to(options_.device, options_.dtype, /*non_blocking=*/false, /*copy=*/true);
   const RandomMatrixFilter filter(options_.rmt);
 
@@ -134,14 +136,16 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
     const std::string where = fmt::format("window {} (plan index {}, bins {})", k,
                                           info.source_index, describe_ranges(info.ranges));
     if (info.degeneracy == GraphDegeneracy::Complete) {
-      spdlog::warn("{}: A is complete (every entry 1 at theta {}): the loss weights pos_weight and "
-                   "norm are undefined there; the model uses pos_weight = 1, norm = 1 "
-                   "(docs/graphs.md)",
-                   where, options_.theta);
+      spdlog::warn(
+          "{}: A is complete (every entry 1 at theta {}): the loss weights pos_weight and "
+          "norm are undefined there; the model uses pos_weight = 1, norm = 1 "
+          "(docs/graphs.md)",
+          where, options_.theta);
     } else {
-      spdlog::warn("{}: A has no edge between units at theta {} (only self loops{}): the graph "
-                   "carries no connectivity; lower --theta or check the window (docs/graphs.md)",
-                   where, options_.theta, options_.history_node ? " and the history node" : "");
+      spdlog::warn(
+          "{}: A has no edge between units at theta {} (only self loops{}): the graph "
+          "carries no connectivity; lower --theta or check the window (docs/graphs.md)",
+          where, options_.theta, options_.history_node ? " and the history node" : "");
     }
   }
 

@@ -15,27 +15,28 @@ GraphSequence::GraphSequence(std::vector<Graph> graphs, std::vector<WindowGraphI
       n_units_(n_units),
       bin_width_s_(bin_width_s) {
   if (graphs_.size() != info_.size()) {
-    throw Error(fmt::format("graph sequence: {} graphs but {} window infos", graphs_.size(),
-                            info_.size()));
+    throw Error(
+        fmt::format("graph sequence: {} graphs but {} window infos", graphs_.size(), info_.size()));
   }
   const auto nodes = static_cast<int64_t>(n_nodes());
   for (std::size_t t = 0; t < graphs_.size(); ++t) {
     const Graph& g = graphs_[t];
-    for (const auto& [name, tensor] : {std::pair<const char*, const torch::Tensor&>{"W", g.weights},
-                                       {"A", g.adjacency}}) {
+    for (const auto& [name, tensor] :
+         {std::pair<const char*, const torch::Tensor&>{"W", g.weights}, {"A", g.adjacency}}) {
       if (!tensor.defined() || tensor.dim() != 2 || tensor.size(0) != nodes ||
           tensor.size(1) != nodes) {
-        throw Error(fmt::format("graph sequence: window {}: expected {} of shape [{}, {}], found {}",
-                                t, name, nodes, nodes,
-                                tensor.defined() ? fmt::format("{} dimensions", tensor.dim())
-                                                 : std::string("none")));
+        throw Error(fmt::format(
+            "graph sequence: window {}: expected {} of shape [{}, {}], found {}", t, name, nodes,
+            nodes,
+            tensor.defined() ? fmt::format("{} dimensions", tensor.dim()) : std::string("none")));
       }
     }
     if (g.weights.scalar_type() != graphs_[0].weights.scalar_type() ||
         g.adjacency.scalar_type() != g.weights.scalar_type()) {
-      throw Error(fmt::format("graph sequence: window {}: W and A must share one floating dtype "
-                              "across windows",
-                              t));
+      throw Error(
+          fmt::format("graph sequence: window {}: W and A must share one floating dtype "
+                      "across windows",
+                      t));
     }
   }
 }

@@ -1,9 +1,9 @@
 // graphs.npz: save_graph_sequence / load_graph_sequence. The keys are
 // documented in docs/formats.md; keep the two in step.
+#include <fmt/format.h>
+
 #include <cstring>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "tavrnn/error.h"
 #include "tavrnn/graphs/graph_sequence.h"
@@ -27,11 +27,21 @@ NdArray from_tensor(const torch::Tensor& tensor) {
   const torch::Tensor t = tensor.to(torch::kCPU).contiguous();
   NdArray array;
   switch (t.scalar_type()) {
-    case torch::kFloat32: array.dtype = DType::Float32; break;
-    case torch::kFloat64: array.dtype = DType::Float64; break;
-    case torch::kBool: array.dtype = DType::Bool; break;
-    case torch::kInt64: array.dtype = DType::Int64; break;
-    default: throw Error(fmt::format("saving graphs: unsupported dtype {}", c10::toString(t.scalar_type())));
+    case torch::kFloat32:
+      array.dtype = DType::Float32;
+      break;
+    case torch::kFloat64:
+      array.dtype = DType::Float64;
+      break;
+    case torch::kBool:
+      array.dtype = DType::Bool;
+      break;
+    case torch::kInt64:
+      array.dtype = DType::Int64;
+      break;
+    default:
+      throw Error(
+          fmt::format("saving graphs: unsupported dtype {}", c10::toString(t.scalar_type())));
   }
   array.shape = shape_of(t);
   array.bytes.resize(t.numel() * t.element_size());
@@ -42,11 +52,20 @@ NdArray from_tensor(const torch::Tensor& tensor) {
 torch::Tensor to_tensor(const NdArray& array) {
   torch::ScalarType type;
   switch (array.dtype) {
-    case DType::Float32: type = torch::kFloat32; break;
-    case DType::Float64: type = torch::kFloat64; break;
-    case DType::Bool: type = torch::kBool; break;
-    case DType::Int64: type = torch::kInt64; break;
-    default: throw Error("internal: to_tensor of an unsupported dtype");
+    case DType::Float32:
+      type = torch::kFloat32;
+      break;
+    case DType::Float64:
+      type = torch::kFloat64;
+      break;
+    case DType::Bool:
+      type = torch::kBool;
+      break;
+    case DType::Int64:
+      type = torch::kInt64;
+      break;
+    default:
+      throw Error("internal: to_tensor of an unsupported dtype");
   }
   std::vector<int64_t> sizes(array.shape.begin(), array.shape.end());
   torch::Tensor t = torch::empty(sizes, type);
@@ -72,9 +91,12 @@ NdArray uint64_scalar(std::uint64_t value) {
 
 const char* degeneracy_name(GraphDegeneracy d) {
   switch (d) {
-    case GraphDegeneracy::None: return "none";
-    case GraphDegeneracy::NoEdges: return "no-edges";
-    case GraphDegeneracy::Complete: return "complete";
+    case GraphDegeneracy::None:
+      return "none";
+    case GraphDegeneracy::NoEdges:
+      return "no-edges";
+    case GraphDegeneracy::Complete:
+      return "complete";
   }
   return "none";
 }
@@ -85,8 +107,11 @@ class Reader {
   explicit Reader(const std::filesystem::path& path) : path_(path), arrays_(io::read_npz(path)) {}
 
   bool has(const std::string& key) const { return arrays_.count(key) > 0; }
-  const NdArray& raw(const std::string& key) const { return io::require_array(arrays_, key, path_); }
-  const NdArray& get(const std::string& key, DType dtype, const std::vector<std::size_t>& shape) const {
+  const NdArray& raw(const std::string& key) const {
+    return io::require_array(arrays_, key, path_);
+  }
+  const NdArray& get(const std::string& key, DType dtype,
+                     const std::vector<std::size_t>& shape) const {
     const NdArray& a = raw(key);
     if (a.dtype != dtype || a.shape != shape) {
       NdArray expected;
@@ -97,8 +122,12 @@ class Reader {
     }
     return a;
   }
-  std::string string(const std::string& key) const { return get(key, DType::String, {}).strings.at(0); }
-  std::int64_t integer(const std::string& key) const { return get(key, DType::Int64, {}).as_int64(0); }
+  std::string string(const std::string& key) const {
+    return get(key, DType::String, {}).strings.at(0);
+  }
+  std::int64_t integer(const std::string& key) const {
+    return get(key, DType::Int64, {}).as_int64(0);
+  }
   double real(const std::string& key) const { return get(key, DType::Float64, {}).as_double(0); }
   std::vector<std::int64_t> integers(const std::string& key, std::size_t n) const {
     return get(key, DType::Int64, {n}).to_int64s();
@@ -131,7 +160,8 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
   arrays.emplace_back("bin_width_s", NdArray::scalar(sequence.bin_width_s()));
   arrays.emplace_back("theta", NdArray::scalar(s.theta));
   arrays.emplace_back("history_node", bool_scalar(s.history_node));
-  arrays.emplace_back("features", string_scalar(s.features == NodeFeatures::Rows ? "rows" : "identity"));
+  arrays.emplace_back("features",
+                      string_scalar(s.features == NodeFeatures::Rows ? "rows" : "identity"));
   arrays.emplace_back("top_k", int_scalar(s.top_k ? static_cast<std::int64_t>(*s.top_k) : 0));
   arrays.emplace_back("rmt", string_scalar(s.rmt));
   arrays.emplace_back("windows", string_scalar(s.windows));
@@ -162,7 +192,8 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
     stop.push_back(info.ranges.empty() ? 0 : static_cast<std::int64_t>(info.ranges.back().end));
     bins.push_back(static_cast<std::int64_t>(info.n_bins));
     label.push_back(info.label);
-    const bool named = info.label >= 0 && static_cast<std::size_t>(info.label) < sequence.label_names.size();
+    const bool named =
+        info.label >= 0 && static_cast<std::size_t>(info.label) < sequence.label_names.size();
     label_name.push_back(named ? sequence.label_names[static_cast<std::size_t>(info.label)] : "");
     purity.push_back(info.purity);
     source.push_back(static_cast<std::int64_t>(info.source_index));
@@ -172,7 +203,8 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
     high.push_back(info.lambda_high);
     surrogates.push_back(static_cast<std::int64_t>(info.surrogates));
     edges.push_back(static_cast<std::int64_t>(info.edges));
-    density.push_back(nodes == 0 ? 0.0 : static_cast<double>(info.edges) / static_cast<double>(nodes * nodes));
+    density.push_back(
+        nodes == 0 ? 0.0 : static_cast<double>(info.edges) / static_cast<double>(nodes * nodes));
     degenerate.push_back(info.degenerate ? 1 : 0);
     degeneracy.push_back(degeneracy_name(info.degeneracy));
     storage.push_back(info.storage == AdjacencyStorage::Sparse ? "sparse" : "dense");
@@ -203,13 +235,14 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
   arrays.emplace_back("window_bytes", NdArray::from_int64s(bytes, {T}));
 
   if (!sequence.unit_ids.empty()) {
-    arrays.emplace_back("unit_ids", NdArray::from_strings(sequence.unit_ids, {sequence.unit_ids.size()}));
+    arrays.emplace_back("unit_ids",
+                        NdArray::from_strings(sequence.unit_ids, {sequence.unit_ids.size()}));
   }
   if (sequence.groups) {
     std::vector<std::int64_t> codes(sequence.groups->codes.begin(), sequence.groups->codes.end());
     arrays.emplace_back("groups", NdArray::from_int64s(codes, {codes.size()}));
-    arrays.emplace_back("group_names",
-                        NdArray::from_strings(sequence.groups->names, {sequence.groups->names.size()}));
+    arrays.emplace_back("group_names", NdArray::from_strings(sequence.groups->names,
+                                                             {sequence.groups->names.size()}));
   }
   if (!sequence.label_names.empty()) {
     arrays.emplace_back("label_names",
@@ -221,9 +254,10 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
 GraphSequence load_graph_sequence(const std::filesystem::path& path) {
   const Reader in(path);
   if (!in.has("format") || in.string("format") != kFormat) {
-    throw Error(fmt::format("reading {}: expected a graphs file written by `tavrnn graphs` (key "
-                            "'format' = '{}'), found none",
-                            path.string(), kFormat));
+    throw Error(
+        fmt::format("reading {}: expected a graphs file written by `tavrnn graphs` (key "
+                    "'format' = '{}'), found none",
+                    path.string(), kFormat));
   }
   if (const auto version = in.integer("format_version"); version != kFormatVersion) {
     in.fail("format_version", fmt::format("expected {}, found {}", kFormatVersion, version));
@@ -246,7 +280,8 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
 
   const NdArray& window_bins = in.raw("window_bins");
   if (window_bins.ndim() != 1) {
-    in.fail("window_bins", fmt::format("expected shape (T,), found {}", window_bins.shape_string()));
+    in.fail("window_bins",
+            fmt::format("expected shape (T,), found {}", window_bins.shape_string()));
   }
   const std::size_t T = window_bins.shape[0];
   const auto N = static_cast<std::size_t>(n_units);
@@ -262,7 +297,8 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
       in.fail("W", fmt::format("expected float32 or float64, found {}", io::dtype_name(dtype)));
     }
     const torch::Tensor w = to_tensor(in.get("W", dtype, {T, nodes, nodes}));
-    const torch::Tensor a = to_tensor(in.get("A", DType::Bool, {T, nodes, nodes})).to(w.scalar_type());
+    const torch::Tensor a =
+        to_tensor(in.get("A", DType::Bool, {T, nodes, nodes})).to(w.scalar_type());
     for (std::size_t t = 0; t < T; ++t) {
       const auto i = static_cast<int64_t>(t);
       graphs[t].weights = w[i].clone();
@@ -271,8 +307,8 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
         graphs[t].adjacency = graphs[t].adjacency.to_sparse().coalesce();
         infos[t].storage = AdjacencyStorage::Sparse;
       } else if (storage[t] != "dense") {
-        in.fail("window_storage", fmt::format("window {}: expected 'dense' or 'sparse', found '{}'", t,
-                                              storage[t]));
+        in.fail("window_storage",
+                fmt::format("window {}: expected 'dense' or 'sparse', found '{}'", t, storage[t]));
       }
     }
   }
@@ -286,9 +322,10 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
   for (std::size_t i = 0; i < ranges.shape[0]; ++i) {
     const std::int64_t t = triples[3 * i], begin = triples[3 * i + 1], end = triples[3 * i + 2];
     if (t < 0 || static_cast<std::size_t>(t) >= T || begin < 0 || end <= begin) {
-      in.fail("window_ranges", fmt::format("row {}: expected (window < {}, begin >= 0, end > begin), "
-                                           "found ({}, {}, {})",
-                                           i, T, t, begin, end));
+      in.fail("window_ranges",
+              fmt::format("row {}: expected (window < {}, begin >= 0, end > begin), "
+                          "found ({}, {}, {})",
+                          i, T, t, begin, end));
     }
     infos[static_cast<std::size_t>(t)].ranges.push_back(
         {static_cast<std::size_t>(begin), static_cast<std::size_t>(end)});
@@ -318,11 +355,16 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
     info.edges = static_cast<std::size_t>(edges[t]);
     info.bytes = static_cast<std::size_t>(bytes[t]);
     info.n_bins = static_cast<std::size_t>(bins[t]);
-    if (degeneracy[t] == "none") info.degeneracy = GraphDegeneracy::None;
-    else if (degeneracy[t] == "no-edges") info.degeneracy = GraphDegeneracy::NoEdges;
-    else if (degeneracy[t] == "complete") info.degeneracy = GraphDegeneracy::Complete;
-    else in.fail("window_degeneracy", fmt::format("window {}: expected none, no-edges or complete, "
-                                                  "found '{}'", t, degeneracy[t]));
+    if (degeneracy[t] == "none")
+      info.degeneracy = GraphDegeneracy::None;
+    else if (degeneracy[t] == "no-edges")
+      info.degeneracy = GraphDegeneracy::NoEdges;
+    else if (degeneracy[t] == "complete")
+      info.degeneracy = GraphDegeneracy::Complete;
+    else
+      in.fail("window_degeneracy", fmt::format("window {}: expected none, no-edges or complete, "
+                                               "found '{}'",
+                                               t, degeneracy[t]));
     info.degenerate = info.degeneracy != GraphDegeneracy::None;
   }
 

@@ -1,9 +1,9 @@
 #include "tavrnn/graphs/graph_summary.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace tavrnn::graphs {
 namespace {
@@ -22,13 +22,15 @@ Spread spread(std::vector<double> values) {
 
 std::string ranges_text(const WindowGraphInfo& info) {
   if (info.ranges.empty()) return "-";
-  if (info.ranges.size() == 1) return fmt::format("[{}, {})", info.ranges[0].begin, info.ranges[0].end);
+  if (info.ranges.size() == 1)
+    return fmt::format("[{}, {})", info.ranges[0].begin, info.ranges[0].end);
   return fmt::format("[{}, {}) +{}", info.ranges.front().begin, info.ranges.back().end,
                      info.ranges.size() - 1);
 }
 
 std::string bytes_text(double bytes) {
-  if (bytes >= 1024.0 * 1024 * 1024) return fmt::format("{:.2f} GiB", bytes / (1024.0 * 1024 * 1024));
+  if (bytes >= 1024.0 * 1024 * 1024)
+    return fmt::format("{:.2f} GiB", bytes / (1024.0 * 1024 * 1024));
   if (bytes >= 1024.0 * 1024) return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024));
   return fmt::format("{:.1f} KiB", bytes / 1024.0);
 }
@@ -39,9 +41,9 @@ std::string graph_sequence_summary(const GraphSequence& sequence) {
   const GraphSequenceSettings& s = sequence.settings();
   const std::size_t T = sequence.size(), N = sequence.n_units(), nodes = sequence.n_nodes();
   const bool filtered = s.rmt != "none";
-  std::string out = fmt::format("{} graph{} of {} nodes ({} units{}), windows {}\n", T,
-                                T == 1 ? "" : "s", nodes, N, s.history_node ? " + history node" : "",
-                                s.windows);
+  std::string out =
+      fmt::format("{} graph{} of {} nodes ({} units{}), windows {}\n", T, T == 1 ? "" : "s", nodes,
+                  N, s.history_node ? " + history node" : "", s.windows);
   out += fmt::format("  theta {}, rmt {}, features {}{}, seed {}\n", s.theta, s.rmt,
                      s.features == NodeFeatures::Rows ? "rows of W" : "identity",
                      s.top_k ? fmt::format(", top-k {}", *s.top_k) : "", s.seed);
@@ -54,9 +56,11 @@ std::string graph_sequence_summary(const GraphSequence& sequence) {
       t = T - 5;
     }
     const WindowGraphInfo& info = sequence.info(t);
-    const bool named = info.label >= 0 && static_cast<std::size_t>(info.label) < sequence.label_names.size();
+    const bool named =
+        info.label >= 0 && static_cast<std::size_t>(info.label) < sequence.label_names.size();
     const std::string label = named ? sequence.label_names[static_cast<std::size_t>(info.label)]
-                              : info.label >= 0 ? std::to_string(info.label) : "-";
+                              : info.label >= 0 ? std::to_string(info.label)
+                                                : "-";
     const std::string bounds =
         filtered ? fmt::format("[{:.3g}, {:.3g}]", info.lambda_low, info.lambda_high) : "-";
     out += fmt::format("  {:>6} {:>6} {:<18} {:<10} {:>8} {:>6} {:<19} {:>9} {:>8.4f} {}{}\n", t,
@@ -80,22 +84,25 @@ std::string graph_sequence_summary(const GraphSequence& sequence) {
     surrogates.push_back(static_cast<double>(info.surrogates));
     bytes += static_cast<double>(info.bytes);
     if (info.degenerate) {
-      degenerate += fmt::format("{}{} ({})", degenerate.empty() ? "" : ", ", t,
-                                info.degeneracy == GraphDegeneracy::Complete ? "complete" : "no edges");
+      degenerate +=
+          fmt::format("{}{} ({})", degenerate.empty() ? "" : ", ", t,
+                      info.degeneracy == GraphDegeneracy::Complete ? "complete" : "no edges");
     }
   }
   const Spread e = spread(edges), d = spread(density), k = spread(kept), z = spread(zero_var),
                sg = spread(surrogates);
-  out += fmt::format("edges per window (self loops included): min {:.0f}, median {:.0f}, max {:.0f}; "
-                     "density {:.4f} to {:.4f}\n",
-                     e.min, e.median, e.max, d.min, d.max);
+  out += fmt::format(
+      "edges per window (self loops included): min {:.0f}, median {:.0f}, max {:.0f}; "
+      "density {:.4f} to {:.4f}\n",
+      e.min, e.median, e.max, d.min, d.max);
   if (filtered) {
-    out += fmt::format("components kept by filtering: min {:.0f}, median {:.0f}, max {:.0f} of {}", k.min,
-                       k.median, k.max, N);
-    out += sg.max > 0 ? fmt::format("; surrogates per window {:.0f} to {:.0f}\n", sg.min, sg.max) : "\n";
+    out += fmt::format("components kept by filtering: min {:.0f}, median {:.0f}, max {:.0f} of {}",
+                       k.min, k.median, k.max, N);
+    out += sg.max > 0 ? fmt::format("; surrogates per window {:.0f} to {:.0f}\n", sg.min, sg.max)
+                      : "\n";
   }
-  out += fmt::format("zero-variance units per window: min {:.0f}, median {:.0f}, max {:.0f}\n", z.min,
-                     z.median, z.max);
+  out += fmt::format("zero-variance units per window: min {:.0f}, median {:.0f}, max {:.0f}\n",
+                     z.min, z.median, z.max);
   out += fmt::format("memory: {} for W and A\n", bytes_text(bytes));
   out += fmt::format("degenerate windows: {}\n", degenerate.empty() ? "none" : degenerate);
   return out;

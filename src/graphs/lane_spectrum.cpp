@@ -6,8 +6,6 @@
 // at load time (the library itself is built for baseline x86-64).
 #include "lane_spectrum.h"
 
-#include "parallel_blocks.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -16,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "parallel_blocks.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define TAVRNN_LANE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -57,17 +56,22 @@ TAVRNN_LANE_CLONES void gram(const V* z, V* c, int n, int n_padded, int bins) {
       const V* zi = z + static_cast<std::size_t>(ib) * bins;
       const V* zj = z + static_cast<std::size_t>(jb) * bins;
       for (int t = 0; t < bins; ++t) {
-        const V a0 = zi[t], a1 = zi[bins + t], a2 = zi[2 * bins + t], a3 = zi[3 * bins + t];
-        const V b0 = zj[t], b1 = zj[bins + t], b2 = zj[2 * bins + t], b3 = zj[3 * bins + t];
-        acc[0][0] += a0 * b0; acc[0][1] += a0 * b1; acc[0][2] += a0 * b2; acc[0][3] += a0 * b3;
-        acc[1][0] += a1 * b0; acc[1][1] += a1 * b1; acc[1][2] += a1 * b2; acc[1][3] += a1 * b3;
-        acc[2][0] += a2 * b0; acc[2][1] += a2 * b1; acc[2][2] += a2 * b2; acc[2][3] += a2 * b3;
-        acc[3][0] += a3 * b0; acc[3][1] += a3 * b1; acc[3][2] += a3 * b2; acc[3][3] += a3 * b3;
+        V a[4], b[4];
+        for (int r = 0; r < 4; ++r) {
+          a[r] = zi[r * bins + t];
+          b[r] = zj[r * bins + t];
+        }
+        for (int r = 0; r < 4; ++r) {
+          for (int q = 0; q < 4; ++q) acc[r][q] += a[r] * b[q];
+        }
       }
-      for (int a = 0; a < 4; ++a) {
-        for (int b = 0; b < 4; ++b) {
-          const int i = ib + a, j = jb + b;
-          if (i < n && j < n) c[static_cast<std::size_t>(i) * n + j] = c[static_cast<std::size_t>(j) * n + i] = acc[a][b];
+      for (int r = 0; r < 4; ++r) {
+        for (int q = 0; q < 4; ++q) {
+          const int i = ib + r, j = jb + q;
+          if (i < n && j < n) {
+            c[static_cast<std::size_t>(i) * n + j] = acc[r][q];
+            c[static_cast<std::size_t>(j) * n + i] = acc[r][q];
+          }
         }
       }
     }
@@ -138,7 +142,8 @@ TAVRNN_LANE_CLONES void tridiagonalise(V* c, V* d, V* e, V* u, V* p, int n) {
 // zero q). Each sweep is a chain of dependent divisions; 8 eigenvalues are
 // bisected together so that independent chains fill the pipeline.
 template <typename T, typename V>
-TAVRNN_LANE_CLONES void bisect(const V* d, const V* e, V* e2, V* out, int n) {
+TAVRNN_LANE_CLONES void bisect(const V* d, const V* e, V* e2, V* out, int n, const int* wanted,
+                               int n_wanted) {
   const V zero{};
   V max_e2 = zero + T(1);
   V lo = d[0], hi = d[0];
@@ -161,12 +166,12 @@ TAVRNN_LANE_CLONES void bisect(const V* d, const V* e, V* e2, V* out, int n) {
   // halving it digits + 3 times reaches the dtype's precision.
   const int steps = std::numeric_limits<T>::digits + 3;
   constexpr int kChains = 8;
-  for (int j0 = 0; j0 < n; j0 += kChains) {
+  for (int j0 = 0; j0 < n_wanted; j0 += kChains) {
     V a[kChains], b[kChains], rank[kChains];
     for (int c = 0; c < kChains; ++c) {
       a[c] = lo;
       b[c] = hi;
-      rank[c] = zero + (static_cast<T>(j0 + c) + T(0.5));
+      rank[c] = zero + (static_cast<T>(j0 + c < n_wanted ? wanted[j0 + c] : 0) + T(0.5));
     }
     for (int step = 0; step < steps; ++step) {
       V x[kChains], q[kChains], below[kChains];
@@ -189,13 +194,18 @@ TAVRNN_LANE_CLONES void bisect(const V* d, const V* e, V* e2, V* out, int n) {
         a[c] = moved ? a[c] : x[c];
       }
     }
-    for (int c = 0; c < kChains && j0 + c < n; ++c) out[j0 + c] = (a[c] + b[c]) * T(0.5);
+    for (int c = 0; c < kChains && j0 + c < n_wanted; ++c)
+      out[wanted[j0 + c]] = (a[c] + b[c]) * T(0.5);
   }
 }
 
 template <typename T>
-void solve(int64_t count, int n, int bins, const T* diagonal, T* out,
+void solve(int64_t count, int n, int bins, const T* diagonal, T* out, int tail,
            const LaneRowSourceFactory& make_source) {
+  std::vector<int> wanted;  // indices of the eigenvalues to bisect for
+  for (int j = 0; j < n; ++j) {
+    if (tail <= 0 || 2 * tail >= n || j < tail || j >= n - tail) wanted.push_back(j);
+  }
   using V = typename Lanes<T>::Vector;
   constexpr int W = Lanes<T>::kWidth;
   const int n_padded = (n + 3) / 4 * 4;
@@ -222,10 +232,12 @@ void solve(int64_t count, int n, int bins, const T* diagonal, T* out,
         for (int i = 0; i < n; ++i) c.data[static_cast<std::size_t>(i) * n + i] += diagonal[i];
       }
       tridiagonalise<T>(c.data, d.data, e.data, u.data, p.data, n);
-      bisect<T>(d.data, e.data, e2.data, values.data, n);
+      bisect<T>(d.data, e.data, e2.data, values.data, n, wanted.data(),
+                static_cast<int>(wanted.size()));
       for (int l = 0; l < lanes; ++l) {
         T* result = out + (g * W + l) * n;
-        for (int j = 0; j < n; ++j) result[j] = values.data[j][l];
+        for (int j = 0; j < n; ++j) result[j] = std::numeric_limits<T>::quiet_NaN();
+        for (int j : wanted) result[j] = values.data[j][l];
       }
     }
   });
@@ -248,18 +260,19 @@ class TensorRows : public LaneRowSource {
 
 }  // namespace
 
-torch::Tensor lane_gram_eigenvalues(int64_t count, int64_t n, int64_t bins,
-                                    torch::ScalarType dtype, const torch::Tensor& diagonal,
-                                    const LaneRowSourceFactory& make_source) {
+torch::Tensor lane_gram_eigenvalues(int64_t count, int64_t n, int64_t bins, torch::ScalarType dtype,
+                                    const torch::Tensor& diagonal,
+                                    const LaneRowSourceFactory& make_source, int64_t tail) {
   TORCH_CHECK(dtype == torch::kFloat32 || dtype == torch::kFloat64,
               "lane_gram_eigenvalues: expected float32 or float64");
   torch::Tensor out = torch::empty({count, n}, torch::TensorOptions().dtype(dtype));
   if (count == 0 || n == 0) return out;
-  const torch::Tensor diag = diagonal.defined() ? diagonal.to(torch::kCPU, dtype).contiguous() : diagonal;
+  const torch::Tensor diag =
+      diagonal.defined() ? diagonal.to(torch::kCPU, dtype).contiguous() : diagonal;
   AT_DISPATCH_FLOATING_TYPES(dtype, "lane_gram_eigenvalues", [&] {
     solve<scalar_t>(count, static_cast<int>(n), static_cast<int>(bins),
                     diag.defined() ? diag.data_ptr<scalar_t>() : nullptr, out.data_ptr<scalar_t>(),
-                    make_source);
+                    static_cast<int>(std::min<int64_t>(tail, n)), make_source);
   });
   return out;
 }

@@ -1,12 +1,12 @@
 #pragma once
 // Eigenvalues of many small Gram matrices at once, one surrogate per SIMD
 // lane. Internal to src/graphs (surrogate_spectrum.cpp uses it).
+#include <torch/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
-
-#include <torch/types.h>
 
 namespace tavrnn::graphs::detail {
 
@@ -36,15 +36,17 @@ using LaneRowSourceFactory = std::function<std::unique_ptr<LaneRowSource>()>;
 
 // Eigenvalues, ascending, of the K Gram matrices X_k X_k^T + diag(diagonal)
 // whose rows X_k the source gives: [K, N] of `dtype` (float32 or float64).
-// diagonal: [N] or undefined.
+// diagonal: [N] or undefined. tail > 0: only the `tail` smallest and
+// `tail` largest of each matrix are computed (bisection is the kernels'
+// largest cost), the others are NaN; 0: all.
 // Blocks of 16 (float32) or 8 (float64) surrogates are processed together,
 // each in one lane of a 64-byte vector: the Gram matrix by register-tiled
 // products, Householder tridiagonalisation, then every eigenvalue by
 // bisection on Sturm counts to the dtype's precision. Blocks are spread
 // over the intra-op threads; the result does not depend on their number.
-torch::Tensor lane_gram_eigenvalues(int64_t count, int64_t n, int64_t bins,
-                                    torch::ScalarType dtype, const torch::Tensor& diagonal,
-                                    const LaneRowSourceFactory& make_source);
+torch::Tensor lane_gram_eigenvalues(int64_t count, int64_t n, int64_t bins, torch::ScalarType dtype,
+                                    const torch::Tensor& diagonal,
+                                    const LaneRowSourceFactory& make_source, int64_t tail = 0);
 
 // The same for rows given as a contiguous CPU tensor [K, N, L] (tests).
 torch::Tensor lane_gram_eigenvalues(const torch::Tensor& rows, const torch::Tensor& diagonal);

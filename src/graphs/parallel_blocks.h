@@ -5,13 +5,13 @@
 // choice, but its OpenMP implementation lives in a header and runs serially
 // in a translation unit compiled without -fopenmp, as tavrnn's are.
 // Internal to src/graphs.
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <thread>
 #include <vector>
-
-#include <ATen/Parallel.h>
 
 namespace tavrnn::graphs::detail {
 

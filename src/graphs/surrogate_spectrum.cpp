@@ -1,17 +1,17 @@
 #include "tavrnn/graphs/surrogate_spectrum.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
 #include <numeric>
 #include <type_traits>
 
-#include <fmt/format.h>
-
-#include "tavrnn/error.h"
 #include "gram.h"
 #include "lane_spectrum.h"
 #include "parallel_blocks.h"
+#include "tavrnn/error.h"
 #include "tavrnn/graphs/correlation.h"
 
 namespace tavrnn::graphs {
@@ -96,15 +96,18 @@ class ShuffledLaneRows : public detail::LaneRowSource {
   void begin_block(int64_t first_surrogate, int lanes) override {
     draws_.clear();
     for (int l = 0; l < lanes; ++l) {
-      draws_.emplace_back(surrogate_seed(seed_, window_id_, first_ + static_cast<std::size_t>(first_surrogate + l)));
+      draws_.emplace_back(surrogate_seed(seed_, window_id_,
+                                         first_ + static_cast<std::size_t>(first_surrogate + l)));
     }
   }
 
   void row(int lane, int64_t i, void* out) override {
     T* row = static_cast<T*>(out);
-    std::copy(source_ + static_cast<std::size_t>(i) * bins_, source_ + static_cast<std::size_t>(i + 1) * bins_, row);
+    std::copy(source_ + static_cast<std::size_t>(i) * bins_,
+              source_ + static_cast<std::size_t>(i + 1) * bins_, row);
     BoundedIntegers& draw = draws_[static_cast<std::size_t>(lane)];
-    for (std::size_t t = bins_; t > 1; --t) std::swap(row[t - 1], row[draw.below(static_cast<std::uint32_t>(t))]);
+    for (std::size_t t = bins_; t > 1; --t)
+      std::swap(row[t - 1], row[draw.below(static_cast<std::uint32_t>(t))]);
   }
 
  private:
@@ -125,13 +128,14 @@ ShuffleSurrogates::ShuffleSurrogates(const torch::Tensor& y, SurrogateScale scal
                                      std::uint64_t seed, std::uint64_t window_id)
     : device_(y.device()), seed_(seed), window_id_(window_id) {
   if (y.dim() != 2 || !(y.scalar_type() == torch::kFloat32 || y.scalar_type() == torch::kFloat64)) {
-    throw Error(fmt::format("shuffle surrogates: expected window activity [N, L] of float32 or "
-                            "float64, found {} of {} dimensions",
-                            c10::toString(y.scalar_type()), y.dim()));
+    throw Error(
+        fmt::format("shuffle surrogates: expected window activity [N, L] of float32 or "
+                    "float64, found {} of {} dimensions",
+                    c10::toString(y.scalar_type()), y.dim()));
   }
   if (y.size(1) >= (int64_t{1} << 32)) {
-    throw Error(fmt::format("shuffle surrogates: a window of {} bins is too long (at most 2^32 - 1)",
-                            y.size(1)));
+    throw Error(fmt::format(
+        "shuffle surrogates: a window of {} bins is too long (at most 2^32 - 1)", y.size(1)));
   }
   if (scale == SurrogateScale::Correlation) {
     torch::Tensor zero_variance;
@@ -149,9 +153,9 @@ ShuffleSurrogates::ShuffleSurrogates(const torch::Tensor& y, SurrogateScale scal
 
 torch::Tensor ShuffleSurrogates::shuffled_rows(std::size_t first, std::size_t count) const {
   const std::size_t n = n_units(), bins = n_bins();
-  torch::Tensor out = torch::empty({static_cast<int64_t>(count), static_cast<int64_t>(n),
-                                    static_cast<int64_t>(bins)},
-                                   rows_.options());
+  torch::Tensor out = torch::empty(
+      {static_cast<int64_t>(count), static_cast<int64_t>(n), static_cast<int64_t>(bins)},
+      rows_.options());
   AT_DISPATCH_FLOATING_TYPES(rows_.scalar_type(), "shuffled_rows", [&] {
     const scalar_t* source = rows_.data_ptr<scalar_t>();
     scalar_t* target = out.data_ptr<scalar_t>();
@@ -172,9 +176,9 @@ torch::Tensor ShuffleSurrogates::permutations(std::size_t first, std::size_t cou
     std::iota(identity.begin() + static_cast<std::ptrdiff_t>(i * bins),
               identity.begin() + static_cast<std::ptrdiff_t>((i + 1) * bins), int64_t{0});
   }
-  torch::Tensor out = torch::empty({static_cast<int64_t>(count), static_cast<int64_t>(n),
-                                    static_cast<int64_t>(bins)},
-                                   torch::kInt64);
+  torch::Tensor out = torch::empty(
+      {static_cast<int64_t>(count), static_cast<int64_t>(n), static_cast<int64_t>(bins)},
+      torch::kInt64);
   for (std::size_t k = 0; k < count; ++k) {
     shuffle_rows(identity.data(), out.data_ptr<int64_t>() + k * n * bins, n, bins,
                  surrogate_seed(seed_, window_id_, first + k));
@@ -183,7 +187,8 @@ torch::Tensor ShuffleSurrogates::permutations(std::size_t first, std::size_t cou
 }
 
 torch::Tensor ShuffleSurrogates::gram_lower_triangles(std::size_t first, std::size_t count) const {
-  torch::Tensor m = detail::gram_matrices(shuffled_rows(first, count).to(device_), /*lower_only=*/true);
+  torch::Tensor m =
+      detail::gram_matrices(shuffled_rows(first, count).to(device_), /*lower_only=*/true);
   if (diagonal_.defined()) m.diagonal(0, 1, 2).add_(diagonal_.to(device_));
   return m;
 }
@@ -194,7 +199,7 @@ torch::Tensor ShuffleSurrogates::matrices(std::size_t first, std::size_t count) 
 }
 
 torch::Tensor ShuffleSurrogates::eigenvalues(std::size_t first, std::size_t count,
-                                             std::size_t max_chunk_bytes) const {
+                                             std::size_t max_chunk_bytes, std::size_t tail) const {
   const std::size_t n = n_units(), bins = n_bins();
   // Small windows: one surrogate per SIMD lane (lane_spectrum.h), shuffled
   // straight into the lanes; about 4x faster than LAPACK at N = 120.
@@ -212,9 +217,12 @@ torch::Tensor ShuffleSurrogates::eigenvalues(std::size_t first, std::size_t coun
         const scalar_t* source = rows_.data_ptr<scalar_t>();
         parts.push_back(detail::lane_gram_eigenvalues(
             static_cast<int64_t>(size), static_cast<int64_t>(n), static_cast<int64_t>(bins),
-            rows_.scalar_type(), diagonal_, [&] {
-              return std::make_unique<ShuffledLaneRows<scalar_t>>(source, bins, seed_, window_id_, begin);
-            }));
+            rows_.scalar_type(), diagonal_,
+            [&] {
+              return std::make_unique<ShuffledLaneRows<scalar_t>>(source, bins, seed_, window_id_,
+                                                                  begin);
+            },
+            static_cast<int64_t>(tail)));
       });
     } else {
       // Batched over the chunk; only the lower triangle is read.

@@ -34,7 +34,8 @@ TEST(PearsonCorrelation, DiagonalIsOneAndMatrixExactlySymmetricInRange) {
 }
 
 TEST(PearsonCorrelation, MatchesTheDefinitionOnOnePair) {
-  const torch::Tensor y = torch::tensor({{1.0, 2.0, 3.0, 5.0}, {2.0, 1.0, 4.0, 3.0}}, torch::kFloat64);
+  const torch::Tensor y =
+      torch::tensor({{1.0, 2.0, 3.0, 5.0}, {2.0, 1.0, 4.0, 3.0}}, torch::kFloat64);
   // x - mean = (-1.75, -0.75, 0.25, 2.25), y - mean = (-0.5, -1.5, 1.5, 0.5):
   // sum of products 3.5; squared norms 8.75 and 5.
   const double expected = 3.5 / std::sqrt(8.75 * 5.0);
@@ -70,7 +71,8 @@ TEST(WindowActivity, ConcatenatedSegmentJoinsItsRangesInOrder) {
   Window w;
   w.ranges = {{1, 3}, {6, 8}};
   const torch::Tensor y = window_activity(activity, w);
-  EXPECT_TRUE(y.equal(torch::tensor({{1.0, 2.0, 6.0, 7.0}, {11.0, 12.0, 16.0, 17.0}}, torch::kFloat64)));
+  EXPECT_TRUE(
+      y.equal(torch::tensor({{1.0, 2.0, 6.0, 7.0}, {11.0, 12.0, 16.0, 17.0}}, torch::kFloat64)));
   w.ranges = {{8, 11}};
   EXPECT_THROW(window_activity(activity, w), Error);
 }
@@ -84,12 +86,13 @@ TEST(WindowCorrelations, BatchingUnderAnyMemoryBudgetGivesTheSameMatrices) {
   auto collect = [&](std::size_t budget) {
     std::vector<torch::Tensor> out(windows.size());
     std::vector<std::size_t> order;
-    for_each_window_correlation(activity, windows, budget,
-                                [&](std::size_t k, const torch::Tensor& y, const PearsonCorrelation& c) {
-                                  EXPECT_EQ(static_cast<std::size_t>(y.size(1)), windows[k].n_bins());
-                                  out[k] = c.r.clone();
-                                  order.push_back(k);
-                                });
+    for_each_window_correlation(
+        activity, windows, budget,
+        [&](std::size_t k, const torch::Tensor& y, const PearsonCorrelation& c) {
+          EXPECT_EQ(static_cast<std::size_t>(y.size(1)), windows[k].n_bins());
+          out[k] = c.r.clone();
+          order.push_back(k);
+        });
     EXPECT_EQ(order, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6}));
     return out;
   };

@@ -11,19 +11,17 @@ namespace {
 
 // r of 4 units: |r| 0.9 (0-1), 0.5 (0-2), 0.3 (1-3), 0 elsewhere.
 torch::Tensor small_r(torch::ScalarType dtype = torch::kFloat64) {
-  return torch::tensor({{1.0, -0.9, 0.5, 0.0},
-                        {-0.9, 1.0, 0.0, 0.3},
-                        {0.5, 0.0, 1.0, 0.0},
-                        {0.0, 0.3, 0.0, 1.0}},
-                       dtype);
+  return torch::tensor(
+      {{1.0, -0.9, 0.5, 0.0}, {-0.9, 1.0, 0.0, 0.3}, {0.5, 0.0, 1.0, 0.0}, {0.0, 0.3, 0.0, 1.0}},
+      dtype);
 }
 
 torch::Tensor dense(const torch::Tensor& a) { return a.is_sparse() ? a.to_dense() : a; }
 
 Recording poisson_recording(std::size_t n, std::size_t bins, double rate, uint64_t seed) {
   torch::manual_seed(seed);
-  const torch::Tensor y = torch::poisson(torch::full({static_cast<int64_t>(n), static_cast<int64_t>(bins)}, rate,
-                                                     torch::kFloat64));
+  const torch::Tensor y = torch::poisson(
+      torch::full({static_cast<int64_t>(n), static_cast<int64_t>(bins)}, rate, torch::kFloat64));
   std::vector<double> values(y.data_ptr<double>(), y.data_ptr<double>() + y.numel());
   return Recording(Activity{n, bins, values}, 0.05);
 }
@@ -167,7 +165,8 @@ TEST(CorrelationGraphBuilder, Float64GraphsEqualPearsonOfTheWindow) {
   const Recording rec = poisson_recording(8, 300, 0.6, 3);
   GraphBuilderOptions o;
   o.dtype = torch::kFloat64;
-  const GraphSequence seq = CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 150, 150));
+  const GraphSequence seq =
+      CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 150, 150));
   const torch::Tensor counts =
       torch::tensor(rec.activity().values, torch::kFloat64).reshape({8, 300});
   const torch::Tensor r = pearson_correlation(counts.slice(1, 150, 300)).r;

@@ -1,9 +1,9 @@
 #include "tavrnn/graphs/graph_sequence.h"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <filesystem>
 
 #include "tavrnn/error.h"
 #include "tavrnn/graphs/graph_builder.h"
@@ -86,8 +86,8 @@ TEST(GraphSequenceFile, SavedAndLoadedBackExactlyFloat32DenseAndSparse) {
   o.top_k = 4;
   o.rmt = parse_rmt_options("shuffle:25:reference");
   o.seed = 0xFFFFFFFFFFFFFFF0ULL;  // beyond int64: stored as uint64
-  const GraphSequence seq =
-      CorrelationGraphBuilder(o).build(rec, WindowPlan::segments(rec, 1, SegmentMode::Concatenated));
+  const GraphSequence seq = CorrelationGraphBuilder(o).build(
+      rec, WindowPlan::segments(rec, 1, SegmentMode::Concatenated));
   o.storage = StoragePolicy::Sparse;
   const GraphSequence sparse =
       CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 100, 60).select({4, 0}));
@@ -107,7 +107,8 @@ TEST(GraphSequenceFile, Float64AndZeroVarianceWindowRoundTrip) {
   o.dtype = torch::kFloat64;
   o.theta = 0.99;  // no edges: degenerate windows survive the trip too
   o.rmt = parse_rmt_options("analytic");
-  const GraphSequence seq = CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 200, 200));
+  const GraphSequence seq =
+      CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 200, 200));
   EXPECT_EQ(seq.info(0).zero_variance_units, 1u);
   EXPECT_EQ(seq.info(0).degeneracy, GraphDegeneracy::NoEdges);
   const auto path = temp_path("f64.npz");
@@ -142,7 +143,8 @@ TEST(GraphSequence, FeaturesDenseAdjacencyAndCast) {
   GraphBuilderOptions o;
   o.theta = 0.1;
   o.storage = StoragePolicy::Sparse;
-  const GraphSequence seq = CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 200, 200));
+  const GraphSequence seq =
+      CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 200, 200));
   EXPECT_FALSE(seq.history_node_index().has_value());
   EXPECT_TRUE(seq.features(0).equal(torch::eye(9)));  // identity is the default
   EXPECT_FALSE(seq.dense_adjacency(0).is_sparse());

@@ -15,7 +15,8 @@ void expect_like_lapack(int64_t count, int64_t n, int64_t bins, torch::ScalarTyp
   const torch::Tensor rows = torch::randn({count, n, bins}, torch::kFloat64).to(dtype);
   const torch::Tensor diagonal =
       with_diagonal ? torch::rand({n}, torch::kFloat64).to(dtype) : torch::Tensor();
-  torch::Tensor gram = torch::matmul(rows.to(torch::kFloat64), rows.to(torch::kFloat64).transpose(1, 2));
+  torch::Tensor gram =
+      torch::matmul(rows.to(torch::kFloat64), rows.to(torch::kFloat64).transpose(1, 2));
   if (with_diagonal) gram.diagonal(0, 1, 2).add_(diagonal.to(torch::kFloat64));
   const torch::Tensor expected = torch::linalg_eigvalsh(gram);
   const torch::Tensor got = lane_gram_eigenvalues(rows, diagonal);
@@ -28,11 +29,13 @@ void expect_like_lapack(int64_t count, int64_t n, int64_t bins, torch::ScalarTyp
 }
 
 TEST(LaneSpectrum, EigenvaluesEqualLapackInFloat64) {
-  for (int64_t n : {1, 2, 3, 5, 17, 64}) expect_like_lapack(19, n, 3 * n + 7, torch::kFloat64, n % 2, 1e-13);
+  for (int64_t n : {1, 2, 3, 5, 17, 64})
+    expect_like_lapack(19, n, 3 * n + 7, torch::kFloat64, n % 2, 1e-13);
 }
 
 TEST(LaneSpectrum, EigenvaluesEqualLapackInFloat32) {
-  for (int64_t n : {1, 4, 30, 121}) expect_like_lapack(37, n, 2 * n + 5, torch::kFloat32, true, 2e-6);
+  for (int64_t n : {1, 4, 30, 121})
+    expect_like_lapack(37, n, 2 * n + 5, torch::kFloat32, true, 2e-6);
 }
 
 TEST(LaneSpectrum, RankDeficientAndZeroMatricesAreFine) {

@@ -5,12 +5,12 @@
 // state where the pair shares a drive it must be high (well above the
 // pair's share of all cross-group unit pairs, "chance"), in windows of a
 // state where it does not, near zero. The numbers are in the messages.
-#include <map>
-#include <set>
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <map>
+#include <set>
 
 #include "tavrnn/graphs/graph_builder.h"
 #include "tavrnn/simulate.h"
@@ -44,8 +44,10 @@ std::map<std::string, PairStatistics> pair_fractions(const SimulatedRecording& s
   std::map<int, std::set<std::pair<int, int>>> coupled_in_state;
   for (const auto& state : truth["states"]) {
     for (const auto& pair : state["coupled_group_pairs"]) {
-      const int g = static_cast<int>(std::find(names.begin(), names.end(), pair[0]) - names.begin());
-      const int h = static_cast<int>(std::find(names.begin(), names.end(), pair[1]) - names.begin());
+      const int g =
+          static_cast<int>(std::find(names.begin(), names.end(), pair[0]) - names.begin());
+      const int h =
+          static_cast<int>(std::find(names.begin(), names.end(), pair[1]) - names.begin());
       coupled_in_state[state["code"].get<int>()].insert({std::min(g, h), std::max(g, h)});
     }
   }
@@ -55,15 +57,18 @@ std::map<std::string, PairStatistics> pair_fractions(const SimulatedRecording& s
   // that M A M^T counts edges between every pair of groups at once.
   torch::Tensor member = torch::zeros({G, n}, torch::kFloat64);
   for (int64_t u = 0; u < n; ++u) {
-    if (!silent.count(static_cast<std::size_t>(u))) member[unit_group[static_cast<std::size_t>(u)]][u] = 1.0;
+    if (!silent.count(static_cast<std::size_t>(u)))
+      member[unit_group[static_cast<std::size_t>(u)]][u] = 1.0;
   }
   const torch::Tensor sizes = member.sum(1);
   std::map<std::string, PairStatistics> out;
   double cross_pairs = 0;
   for (int g = 0; g < G; ++g)
-    for (int h = g + 1; h < G; ++h) cross_pairs += sizes[g].item<double>() * sizes[h].item<double>();
+    for (int h = g + 1; h < G; ++h)
+      cross_pairs += sizes[g].item<double>() * sizes[h].item<double>();
   for (std::size_t t = 0; t < seq.size(); ++t) {
-    const torch::Tensor a = seq.dense_adjacency(t).slice(0, 0, n).slice(1, 0, n).to(torch::kFloat64);
+    const torch::Tensor a =
+        seq.dense_adjacency(t).slice(0, 0, n).slice(1, 0, n).to(torch::kFloat64);
     const torch::Tensor counts = torch::matmul(torch::matmul(member, a), member.t());  // [G, G]
     double cross = 0;
     for (int g = 0; g < G; ++g)
@@ -87,10 +92,11 @@ std::map<std::string, PairStatistics> pair_fractions(const SimulatedRecording& s
 void expect_planted(const std::map<std::string, PairStatistics>& pairs, double low) {
   std::string table;
   for (const auto& [name, p] : pairs) {
-    table += fmt::format("  {:<16} coupled {:.3f} (n={}), uncoupled mean {:.4f} max {:.4f} (n={}), "
-                         "chance {:.3f}\n",
-                         name, mean(p.coupled), p.coupled.size(), mean(p.uncoupled),
-                         max_of(p.uncoupled), p.uncoupled.size(), p.chance);
+    table += fmt::format(
+        "  {:<16} coupled {:.3f} (n={}), uncoupled mean {:.4f} max {:.4f} (n={}), "
+        "chance {:.3f}\n",
+        name, mean(p.coupled), p.coupled.size(), mean(p.uncoupled), max_of(p.uncoupled),
+        p.uncoupled.size(), p.chance);
   }
   std::size_t tested = 0;
   for (const auto& [name, p] : pairs) {
@@ -127,8 +133,8 @@ TEST(PlantedStructure, DishbrainLikePresetSensoryMotorEdgesOnlyInHighState) {
   ASSERT_EQ(ranges.size(), 4u);
   GraphBuilderOptions o;
   o.theta = 0.2;
-  const GraphSequence seq =
-      CorrelationGraphBuilder(o).build(sim.recording, WindowPlan::explicit_ranges(sim.recording, ranges));
+  const GraphSequence seq = CorrelationGraphBuilder(o).build(
+      sim.recording, WindowPlan::explicit_ranges(sim.recording, ranges));
   expect_planted(pair_fractions(sim, seq), 0.02);
 }
 

@@ -1,9 +1,9 @@
 #include "tavrnn/graphs/rmt_filter.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <cmath>
 
 #include "tavrnn/error.h"
 #include "tavrnn/graphs/correlation.h"
@@ -144,6 +144,25 @@ TEST(ShuffleSurrogates, ZeroVarianceUnitAddsEigenvalueOneOnCorrelationScale) {
   EXPECT_EQ(raw.matrices(0, 1)[0][0][0].item<double>(), 0.0);
 }
 
+TEST(ShuffleSurrogates, BoundsFromTailsEqualBoundsFromEverySurrogateEigenvalue) {
+  // The shuffle filter bisects only for each surrogate's extreme
+  // eigenvalues (N = 120: 17 at either end); the bounds and their errors
+  // must be exactly those of the full pooled spectrum.
+  for (const auto dtype : {torch::kFloat32, torch::kFloat64}) {
+    const torch::Tensor y = poisson(120, 300, 0.6, 12, dtype);
+    const ShuffleSurrogates s(y, SurrogateScale::Correlation, 5, 1);
+    const torch::Tensor all = s.eigenvalues(0, 200, std::size_t{1} << 30);
+    const torch::Tensor tails = s.eigenvalues(0, 200, std::size_t{1} << 30, 17);
+    EXPECT_TRUE(tails.isnan().any().item<bool>());  // the middle was skipped
+    const SpectralBounds b = RandomMatrixFilter(shuffle(200)).bounds(y, no_silent(y), 5, 1);
+    const PercentileEstimate low = pooled_percentile(all, 2.5), high = pooled_percentile(all, 97.5);
+    EXPECT_EQ(b.low, low.value);
+    EXPECT_EQ(b.high, high.value);
+    EXPECT_EQ(b.low_standard_error, low.standard_error);
+    EXPECT_EQ(b.high_standard_error, high.standard_error);
+  }
+}
+
 TEST(PercentileOfSorted, InterpolatesLikeNumpy) {
   const torch::Tensor x = torch::arange(11, torch::kFloat64);  // 0..10
   EXPECT_DOUBLE_EQ(percentile_of_sorted(x, 25.0), 2.5);
@@ -192,9 +211,9 @@ TEST(AdaptiveShuffle, StandardErrorMatchesTheSpreadOverSeeds) {
   }
   const double spread_low = torch::tensor(lows, torch::kFloat64).std().item<double>();
   const double spread_high = torch::tensor(highs, torch::kFloat64).std().item<double>();
-  const std::string numbers = "low: spread " + std::to_string(spread_low) + ", claimed " +
-                              std::to_string(claimed_low) + "; high: spread " +
-                              std::to_string(spread_high) + ", claimed " + std::to_string(claimed_high);
+  const std::string numbers =
+      "low: spread " + std::to_string(spread_low) + ", claimed " + std::to_string(claimed_low) +
+      "; high: spread " + std::to_string(spread_high) + ", claimed " + std::to_string(claimed_high);
   EXPECT_LT(claimed_low, 2.0 * spread_low) << numbers;
   EXPECT_GT(claimed_low, 0.5 * spread_low) << numbers;
   EXPECT_LT(claimed_high, 2.0 * spread_high) << numbers;

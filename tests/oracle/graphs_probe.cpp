@@ -10,10 +10,10 @@
 //                        pooled eigenvalues, by the shuffle filter)
 //   bounds IN OUT        y [N, L], rmt (a --rmt string), seed, window_id ->
 //                        low, high, surrogates, low_se, high_se
+#include <torch/torch.h>
+
 #include <iostream>
 #include <string>
-
-#include <torch/torch.h>
 
 #include "tavrnn/error.h"
 #include "tavrnn/graphs/correlation.h"
@@ -41,11 +41,20 @@ NdArray array(const torch::Tensor& input) {
   NdArray a;
   a.shape.assign(t.sizes().begin(), t.sizes().end());
   switch (t.scalar_type()) {
-    case torch::kFloat32: a.dtype = DType::Float32; break;
-    case torch::kFloat64: a.dtype = DType::Float64; break;
-    case torch::kInt64: a.dtype = DType::Int64; break;
-    case torch::kBool: a.dtype = DType::Bool; break;
-    default: throw tavrnn::Error("probe: unexpected dtype");
+    case torch::kFloat32:
+      a.dtype = DType::Float32;
+      break;
+    case torch::kFloat64:
+      a.dtype = DType::Float64;
+      break;
+    case torch::kInt64:
+      a.dtype = DType::Int64;
+      break;
+    case torch::kBool:
+      a.dtype = DType::Bool;
+      break;
+    default:
+      throw tavrnn::Error("probe: unexpected dtype");
   }
   a.bytes.resize(t.numel() * t.element_size());
   if (!a.bytes.empty()) std::memcpy(a.bytes.data(), t.data_ptr(), a.bytes.size());
@@ -66,7 +75,8 @@ void filter(const tavrnn::io::NpzArrays& in, Arrays& out) {
   const auto result = tavrnn::graphs::filter_outside_bounds(
       tensor(get(in, "r")), get(in, "low").as_double(0), get(in, "high").as_double(0));
   out.emplace_back("r", array(result.r));
-  out.emplace_back("kept", NdArray::from_int64s({static_cast<int64_t>(result.components_kept)}, {}));
+  out.emplace_back("kept",
+                   NdArray::from_int64s({static_cast<int64_t>(result.components_kept)}, {}));
 }
 
 void surrogates(const tavrnn::io::NpzArrays& in, Arrays& out) {
@@ -79,7 +89,8 @@ void surrogates(const tavrnn::io::NpzArrays& in, Arrays& out) {
   const SurrogateScale scale =
       scale_name == "reference" ? SurrogateScale::Reference : SurrogateScale::Correlation;
   std::size_t chunk = std::size_t{256} << 20;
-  if (in.count("max_chunk_bytes")) chunk = static_cast<std::size_t>(get(in, "max_chunk_bytes").as_int64(0));
+  if (in.count("max_chunk_bytes"))
+    chunk = static_cast<std::size_t>(get(in, "max_chunk_bytes").as_int64(0));
   const ShuffleSurrogates s(y, scale, seed, window);
   out.emplace_back("permutations", array(s.permutations(0, k)));
   out.emplace_back("matrices", array(s.matrices(0, k)));
@@ -101,8 +112,9 @@ void bounds(const tavrnn::io::NpzArrays& in, Arrays& out) {
   const RandomMatrixFilter f(parse_rmt_options(get(in, "rmt").strings.at(0)));
   torch::Tensor zero_variance;
   tavrnn::graphs::unit_norm_rows(y, &zero_variance);
-  const SpectralBounds b = f.bounds(y, zero_variance, static_cast<std::uint64_t>(get(in, "seed").as_int64(0)),
-                                    static_cast<std::uint64_t>(get(in, "window_id").as_int64(0)));
+  const SpectralBounds b =
+      f.bounds(y, zero_variance, static_cast<std::uint64_t>(get(in, "seed").as_int64(0)),
+               static_cast<std::uint64_t>(get(in, "window_id").as_int64(0)));
   out.emplace_back("low", NdArray::scalar(b.low));
   out.emplace_back("high", NdArray::scalar(b.high));
   out.emplace_back("surrogates", NdArray::from_int64s({static_cast<int64_t>(b.surrogates)}, {}));
@@ -121,10 +133,14 @@ int main(int argc, char** argv) {
   try {
     const tavrnn::io::NpzArrays in = tavrnn::io::read_npz(argv[2]);
     Arrays out;
-    if (mode == "correlation") correlation(in, out);
-    else if (mode == "filter") filter(in, out);
-    else if (mode == "surrogates") surrogates(in, out);
-    else if (mode == "bounds") bounds(in, out);
+    if (mode == "correlation")
+      correlation(in, out);
+    else if (mode == "filter")
+      filter(in, out);
+    else if (mode == "surrogates")
+      surrogates(in, out);
+    else if (mode == "bounds")
+      bounds(in, out);
     else {
       std::cerr << "tavrnn_graphs_probe: unknown mode '" << mode << "'\n";
       return 2;

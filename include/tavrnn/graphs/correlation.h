@@ -3,11 +3,11 @@
 // (MODEL.md section 2, step 1), with tensor operations: centre each row,
 // scale it to unit norm, one matrix product per window, windows of equal
 // length stacked into one batched product.
+#include <torch/types.h>
+
 #include <cstddef>
 #include <functional>
 #include <vector>
-
-#include <torch/types.h>
 
 #include "tavrnn/windows.h"
 
@@ -42,9 +42,8 @@ torch::Tensor window_activity(const torch::Tensor& activity, const Window& windo
 // tensors (activity, centred rows, r) fit in `max_batch_bytes`; a window
 // that alone exceeds it is computed on its own. `consume(index, y, r)`
 // gets each window's activity [N, L] and its correlation.
-using CorrelationConsumer =
-    std::function<void(std::size_t window_index, const torch::Tensor& y,
-                       const PearsonCorrelation& correlation)>;
+using CorrelationConsumer = std::function<void(std::size_t window_index, const torch::Tensor& y,
+                                               const PearsonCorrelation& correlation)>;
 void for_each_window_correlation(const torch::Tensor& activity, const std::vector<Window>& windows,
                                  std::size_t max_batch_bytes, const CorrelationConsumer& consume);
 

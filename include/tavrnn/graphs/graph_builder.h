@@ -3,11 +3,11 @@
 // functional-connectivity graphs (MODEL.md section 2): Pearson r per window,
 // optional random-matrix filtering, W = |r|, A = 1[|r| >= theta] with self
 // loops, an optional history node, node features.
+#include <torch/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-
-#include <torch/types.h>
 
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/graphs/rmt_filter.h"
@@ -17,7 +17,7 @@
 namespace tavrnn::graphs {
 
 enum class StoragePolicy {
-  Auto,    // sparse COO when it takes at most half the bytes of dense A
+  Auto,  // sparse COO when it takes at most half the bytes of dense A
   Dense,
   Sparse,
 };

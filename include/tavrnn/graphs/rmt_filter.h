@@ -3,11 +3,11 @@
 // (MODEL.md section 2, step 2): eigencomponents of r whose eigenvalue lies
 // inside the bounds of what structure-free data would give are noise and
 // are removed; the rest is rebuilt and renormalised to a correlation matrix.
+#include <torch/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
-
-#include <torch/types.h>
 
 #include "tavrnn/graphs/surrogate_spectrum.h"
 
@@ -52,8 +52,8 @@ RmtOptions parse_rmt_options(const std::string& text);
 struct SpectralBounds {
   double low = 0.0;
   double high = 0.0;
-  std::size_t surrogates = 0;        // surrogates drawn (0 for analytic)
-  double low_standard_error = 0.0;   // of the percentile estimates (shuffle, adaptive)
+  std::size_t surrogates = 0;       // surrogates drawn (0 for analytic)
+  double low_standard_error = 0.0;  // of the percentile estimates (shuffle, adaptive)
   double high_standard_error = 0.0;
 };
 
@@ -61,7 +61,7 @@ struct SpectralBounds {
 SpectralBounds analytic_bounds(std::size_t n_units, std::size_t n_bins);
 
 struct FilteredCorrelation {
-  torch::Tensor r;                 // [N, N]
+  torch::Tensor r;  // [N, N]
   std::size_t components_kept = 0;
 };
 

@@ -4,10 +4,10 @@
 // permuted independently, which keeps every unit's rate and variance and
 // destroys every correlation between units, so the surrogates' spectra
 // show what the eigenvalues of r look like when there is no structure.
+#include <torch/types.h>
+
 #include <cstddef>
 #include <cstdint>
-
-#include <torch/types.h>
 
 namespace tavrnn::graphs {
 
@@ -50,7 +50,11 @@ class ShuffleSurrogates {
   // Their eigenvalues, ascending per surrogate: [count, N]. Computed by a
   // batched eigvalsh over chunks of surrogates sized so that one chunk's
   // tensors take at most `max_chunk_bytes` (at least one surrogate).
-  torch::Tensor eigenvalues(std::size_t first, std::size_t count, std::size_t max_chunk_bytes) const;
+  // tail > 0 allows computing only the `tail` smallest and largest of each
+  // surrogate (the percentile bounds need no more); the others are then NaN
+  // where that saves time (small N), computed where it does not.
+  torch::Tensor eigenvalues(std::size_t first, std::size_t count, std::size_t max_chunk_bytes,
+                            std::size_t tail = 0) const;
 
  private:
   torch::Tensor shuffled_rows(std::size_t first, std::size_t count) const;  // [count, N, L] CPU
