@@ -11,9 +11,14 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from tavrnn_testing import Checks, run_tavrnn  # noqa: E402
+
+checks = Checks()
+check = checks.check
+
 CLI = os.environ["TAVRNN_CLI"]
 tmp = tempfile.mkdtemp(prefix="tavrnn-fit-cli-")
-failures, passed = [], 0
 
 
 def path(*p):
@@ -21,22 +26,8 @@ def path(*p):
 
 
 def run(*args, expect=0):
-    proc = subprocess.run([CLI, "--threads", "1", *args], capture_output=True, text=True, timeout=600)
-    if proc.returncode != expect:
-        raise AssertionError(f"tavrnn {' '.join(args)}: exit {proc.returncode}, expected {expect}\n"
-                             f"stderr: {proc.stderr}")
-    return proc
-
-
-def check(name, fn):
-    global passed
-    try:
-        fn()
-        passed += 1
-        print(f"ok   {name}")
-    except Exception as e:  # noqa: BLE001
-        failures.append(name)
-        print(f"FAIL {name}: {e}")
+    # One thread: the resume test compares runs bitwise, which holds per thread count.
+    return run_tavrnn("--threads", "1", *args, expect=expect, timeout=600)
 
 
 def setup():
@@ -49,7 +40,6 @@ def outputs_open_in_numpy():
     run("fit", path("graphs.npz"), "--out", path("run"), "--epochs", "12", "--seed", "5",
         "--hidden", "16", "--latent", "4", "--sample-z")
     e = np.load(path("run", "embeddings.npz"))
-    g = np.load(path("graphs.npz"))
     t = e["mu"].shape[0]
     n_nodes = e["mu"].shape[1]
     assert e["mu"].shape == (t, n_nodes, 4) and e["sigma"].shape == e["mu"].shape
@@ -144,5 +134,4 @@ for fn in (outputs_open_in_numpy, same_seed_same_numbers, refuses_to_clobber_a_r
            killed_run_resumes_bitwise, embed_reproduces_fit, vgae_and_vgrnn_run,
            bad_inputs_are_one_line_errors):
     check(fn.__name__, fn)
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+checks.finish()

@@ -2,35 +2,21 @@
 graphs.npz keys of docs/formats.md, degenerate windows and clear errors."""
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
-CLI = os.environ["TAVRNN_CLI"]
-failures = []
-passed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from tavrnn_testing import Checks, run_tavrnn  # noqa: E402
+
+checks = Checks()
+check = checks.check
+
 tmp = tempfile.mkdtemp(prefix="tavrnn-graphs-cli-")
 
 
-def run(*args, expect=0):
-    proc = subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
-    if proc.returncode != expect:
-        raise AssertionError(f"tavrnn {' '.join(args)}: exit {proc.returncode}, expected {expect}\n"
-                             f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
-    return proc
-
-
-def check(name, fn):
-    global passed
-    try:
-        fn()
-        passed += 1
-        print(f"ok   {name}")
-    except Exception as e:  # noqa: BLE001 - report every failure
-        failures.append(name)
-        print(f"FAIL {name}: {e}")
+run = run_tavrnn
 
 
 def path(name):
@@ -204,5 +190,4 @@ check("--top-k keeps the k strongest of either end, sparse storage", top_k_union
 check("degenerate windows are reported with their fallback", degenerate_windows_warn)
 check("bad options are one-line errors", errors_are_one_line)
 
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+checks.finish()

@@ -3,34 +3,20 @@ same bytes) and info on recordings that numpy and pandas-style CSV wrote."""
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
-CLI = os.environ["TAVRNN_CLI"]
-failures = []
-passed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from tavrnn_testing import Checks, run_tavrnn  # noqa: E402
+
+checks = Checks()
+check = checks.check
 
 
-def run(*args, expect=0):
-    proc = subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
-    if proc.returncode != expect:
-        raise AssertionError(f"tavrnn {' '.join(args)}: exit {proc.returncode}, expected {expect}\n"
-                             f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
-    return proc
 
-
-def check(name, fn):
-    global passed
-    try:
-        fn()
-        passed += 1
-        print(f"ok   {name}")
-    except Exception as e:  # noqa: BLE001 - report every failure
-        failures.append(name)
-        print(f"FAIL {name}: {e}")
+run = run_tavrnn
 
 
 def info_json(path, *extra):
@@ -143,5 +129,4 @@ for fn in (version_names_blas, help_lists_subcommands, simulate_is_deterministic
            npy_counts_need_a_bin_width):
     check(fn.__name__, fn)
 
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+checks.finish()

@@ -23,10 +23,14 @@ import tempfile
 import numpy as np
 from scipy import integrate, optimize
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from tavrnn_testing import Checks  # noqa: E402
+
+checks = Checks()
+check = checks.check
+
 PROBE = os.environ["TAVRNN_GRAPHS_PROBE"]
 tmp = tempfile.mkdtemp(prefix="tavrnn-rmt-")
-failures = []
-passed = 0
 
 
 def probe(mode, **arrays):
@@ -36,17 +40,6 @@ def probe(mode, **arrays):
     if proc.returncode != 0:
         raise AssertionError(f"probe {mode} exit {proc.returncode}: {proc.stderr}")
     return dict(np.load(dst))
-
-
-def check(name, fn):
-    global passed
-    try:
-        fn()
-        passed += 1
-        print(f"ok   {name}")
-    except Exception as e:  # noqa: BLE001 - report every failure
-        failures.append(name)
-        print(f"FAIL {name}: {e}")
 
 
 def corr(y):
@@ -240,5 +233,4 @@ check("K = 1000 correlation-scale shuffle bounds follow Marchenko-Pastur",
       shuffle_bounds_follow_marchenko_pastur)
 check("planted low-rank component survives, noise bulk removed", planted_component_survives)
 
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+checks.finish()

@@ -1,0 +1,37 @@
+"""What the Python checks under tests/cli and tests/oracle share: running the
+tavrnn CLI with an expected exit status, and a tally of named checks that
+reports every failure and ends with the 'N passed, N failed' line ctest shows."""
+import os
+import subprocess
+import sys
+
+
+def run_tavrnn(*args, expect=0, timeout=300):
+    """Runs $TAVRNN_CLI with args; raises AssertionError unless it exits `expect`."""
+    proc = subprocess.run([os.environ["TAVRNN_CLI"], *args], capture_output=True, text=True,
+                          timeout=timeout)
+    if proc.returncode != expect:
+        raise AssertionError(f"tavrnn {' '.join(args)}: exit {proc.returncode}, expected {expect}\n"
+                             f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
+    return proc
+
+
+class Checks:
+    """check(name, fn) runs fn and records it; finish() prints the tally and exits."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failures = []
+
+    def check(self, name, fn):
+        try:
+            fn()
+            self.passed += 1
+            print(f"ok   {name}")
+        except Exception as e:  # noqa: BLE001 - report every failure
+            self.failures.append(name)
+            print(f"FAIL {name}: {e}")
+
+    def finish(self):
+        print(f"{self.passed} passed, {len(self.failures)} failed")
+        sys.exit(1 if self.failures else 0)
