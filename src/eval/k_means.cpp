@@ -1,0 +1,188 @@
+#include "tavrnn/eval/k_means.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "feature_matrix.h"
+#include "random_stream.h"
+#include "tavrnn/error.h"
+
+namespace tavrnn::eval {
+namespace {
+
+// Squared distances [n, k] from coordinate differences, in row blocks so
+// that the [rows, k, d] difference tensor stays small.
+torch::Tensor squared_distances(const torch::Tensor& x, const torch::Tensor& centers) {
+  const int64_t block = std::max<int64_t>(1, (int64_t{1} << 22) / std::max<int64_t>(1, centers.numel()));
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < x.size(0); start += block) {
+    const torch::Tensor rows = x.narrow(0, start, std::min(block, x.size(0) - start));
+    parts.push_back((rows.unsqueeze(1) - centers.unsqueeze(0)).square().sum(-1));
+  }
+  return torch::cat(parts, 0);
+}
+
+// sklearn.cluster._kmeans._kmeans_plusplus (greedy variant).
+torch::Tensor k_means_plusplus(const torch::Tensor& x, std::size_t k, RandomStream& random) {
+  const auto n = x.size(0);
+  const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(k)));
+  torch::Tensor centers = torch::empty({static_cast<int64_t>(k), x.size(1)}, x.options());
+  const auto first = static_cast<int64_t>(random.uniform_int(static_cast<std::uint64_t>(n)));
+  centers[0] = x[first];
+  torch::Tensor closest = squared_distances(x, x.narrow(0, first, 1)).squeeze(1);  // [n]
+  double potential = closest.sum().item<double>();
+  for (std::size_t c = 1; c < k; ++c) {
+    const torch::Tensor cumulative = closest.cumsum(0);
+    const double* cum = cumulative.data_ptr<double>();
+    std::vector<int64_t> candidates;
+    for (std::size_t t = 0; t < trials; ++t) {
+      const double target = random.uniform() * potential;
+      // numpy.searchsorted(side="left"): first index with cumulative >= target.
+      const auto at = std::lower_bound(cum, cum + n, target) - cum;
+      candidates.push_back(std::min<int64_t>(at, n - 1));
+    }
+    const torch::Tensor candidate_rows = x.index_select(0, torch::tensor(candidates));
+    const torch::Tensor with_candidate =
+        torch::minimum(closest.unsqueeze(0), squared_distances(x, candidate_rows).t());  // [trials, n]
+    const torch::Tensor potentials = with_candidate.sum(1);
+    const int64_t best = potentials.argmin().item<int64_t>();  // first of equal potentials
+    potential = potentials[best].item<double>();
+    closest = with_candidate[best].clone();
+    centers[static_cast<int64_t>(c)] = x[candidates[static_cast<std::size_t>(best)]];
+  }
+  return centers;
+}
+
+struct LloydRun {
+  torch::Tensor labels;  // [n] int64
+  torch::Tensor centers;
+  double inertia = 0.0;
+  std::size_t n_iter = 0;
+};
+
+// New centres from the labels: means of the members; an empty cluster
+// takes the sample farthest from its current centre, which leaves its old
+// cluster (sklearn's _relocate_empty_clusters_dense).
+torch::Tensor update_centers(const torch::Tensor& x, const torch::Tensor& labels,
+                             const torch::Tensor& old_centers) {
+  const int64_t k = old_centers.size(0);
+  torch::Tensor sums = torch::zeros_like(old_centers).index_add_(0, labels, x);
+  torch::Tensor counts = torch::bincount(labels, {}, k).to(torch::kFloat64);
+  std::vector<int64_t> empty;
+  for (int64_t c = 0; c < k; ++c)
+    if (counts[c].item<double>() == 0.0) empty.push_back(c);
+  if (!empty.empty()) {
+    const torch::Tensor far = (x - old_centers.index_select(0, labels)).square().sum(1);
+    std::vector<int64_t> order(static_cast<std::size_t>(x.size(0)));
+    std::iota(order.begin(), order.end(), 0);
+    const double* d = far.data_ptr<double>();
+    std::stable_sort(order.begin(), order.end(), [d](int64_t a, int64_t b) { return d[a] > d[b]; });
+    for (std::size_t e = 0; e < empty.size() && e < order.size(); ++e) {
+      const int64_t sample = order[e];
+      const int64_t old = labels[sample].item<int64_t>();
+      sums[old] -= x[sample];
+      counts[old] -= 1.0;
+      sums[empty[e]] = x[sample];
+      counts[empty[e]] = 1.0;
+    }
+  }
+  // A cluster left with no weight keeps a zero centre, as in sklearn.
+  return sums / counts.clamp_min(1.0).unsqueeze(1);
+}
+
+// sklearn.cluster._kmeans._kmeans_single_lloyd.
+LloydRun lloyd(const torch::Tensor& x, torch::Tensor centers, std::size_t max_iter, double tol) {
+  LloydRun run;
+  torch::Tensor labels_old = torch::full({x.size(0)}, -1, torch::kInt64);
+  bool strict = false;
+  std::size_t i = 0;
+  for (; i < max_iter; ++i) {
+    const torch::Tensor labels = squared_distances(x, centers).argmin(1);
+    const torch::Tensor next = update_centers(x, labels, centers);
+    const double shift = (next - centers).square().sum().item<double>();
+    centers = next;
+    run.labels = labels;
+    if (labels.equal(labels_old)) {
+      strict = true;
+      break;
+    }
+    if (shift <= tol) break;
+    labels_old = labels;
+  }
+  run.n_iter = std::min(i + 1, max_iter);
+  // Without strict convergence the labels were assigned by the previous
+  // centres; assign them again so that labels and centres agree.
+  if (!strict) run.labels = squared_distances(x, centers).argmin(1);
+  run.centers = centers;
+  run.inertia = (x - centers.index_select(0, run.labels)).square().sum().item<double>();
+  return run;
+}
+
+void check_k(int64_t n, std::size_t k) {
+  if (k < 1) throw Error("k_means: n_clusters must be at least 1, found 0");
+  if (static_cast<std::size_t>(n) < k) {
+    throw Error(fmt::format("k_means: {} samples cannot form n_clusters={} clusters", n, k));
+  }
+}
+
+// sklearn's _tolerance: tol times the mean of the per-feature variances.
+double absolute_tolerance(const torch::Tensor& centred, double tol) {
+  return tol == 0.0 ? 0.0 : centred.var(0, /*unbiased=*/false).mean().item<double>() * tol;
+}
+
+KMeansResult result(const LloydRun& run, const torch::Tensor& mean) {
+  KMeansResult out;
+  const torch::Tensor labels = run.labels.contiguous();
+  out.labels.assign(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + labels.numel());
+  out.centers = run.centers + mean;
+  out.inertia = run.inertia;
+  out.n_iter = run.n_iter;
+  return out;
+}
+
+}  // namespace
+
+KMeansResult k_means(const torch::Tensor& x, const KMeansOptions& options) {
+  const torch::Tensor X = detail::feature_matrix(x, "k_means: X");
+  check_k(X.size(0), options.n_clusters);
+  if (options.n_init < 1 || options.max_iter < 1) {
+    throw Error("k_means: n_init and max_iter must be at least 1");
+  }
+  // Centring first, as sklearn does: distances are unchanged and rounding smaller.
+  const torch::Tensor mean = X.mean(0);
+  const torch::Tensor centred = X - mean;
+  const double tol = absolute_tolerance(centred, options.tol);
+  RandomStream random(options.seed);
+  LloydRun best;
+  bool have = false;
+  for (std::size_t r = 0; r < options.n_init; ++r) {
+    LloydRun run = lloyd(centred, k_means_plusplus(centred, options.n_clusters, random),
+                         options.max_iter, tol);
+    if (!have || run.inertia < best.inertia) {
+      best = std::move(run);
+      have = true;
+    }
+  }
+  return result(best, mean);
+}
+
+KMeansResult k_means_from(const torch::Tensor& x, const torch::Tensor& initial_centers,
+                          std::size_t max_iter, double tol) {
+  const torch::Tensor X = detail::feature_matrix(x, "k_means: X");
+  const torch::Tensor C = detail::feature_matrix(initial_centers, "k_means: initial centers");
+  check_k(X.size(0), static_cast<std::size_t>(C.size(0)));
+  if (C.size(1) != X.size(1)) {
+    throw Error(fmt::format("k_means: initial centers have {} features, X has {}", C.size(1),
+                            X.size(1)));
+  }
+  if (max_iter < 1) throw Error("k_means: max_iter must be at least 1");
+  const torch::Tensor mean = X.mean(0);
+  const torch::Tensor centred = X - mean;
+  return result(lloyd(centred, C - mean, max_iter, absolute_tolerance(centred, tol)), mean);
+}
+
+}  // namespace tavrnn::eval

@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "tavrnn/error.h"
+#include "tavrnn/eval/clustering_metrics.h"
+#include "tavrnn/eval/k_means.h"
+
+namespace tavrnn::eval {
+namespace {
+
+torch::Tensor column(std::vector<double> v) {
+  return torch::tensor(v, torch::kFloat64).unsqueeze(1);
+}
+
+TEST(ClusteringMetrics, AdjustedRandScoreKnownValues) {
+  EXPECT_DOUBLE_EQ(adjusted_rand_score({0, 0, 1, 1}, {5, 5, 3, 3}), 1.0);  // renaming
+  EXPECT_DOUBLE_EQ(adjusted_rand_score({0, 0, 1, 1}, {0, 1, 0, 1}), -0.5);  // sklearn's doc example
+  // Pairs of {0,0,0,1,1,1} vs {0,0,1,1,2,2}: tp 2, fp 1, fn 4, tn 8 (x2 ordered).
+  EXPECT_NEAR(adjusted_rand_score({0, 0, 0, 1, 1, 1}, {0, 0, 1, 1, 2, 2}),
+              2.0 * (4 * 16 - 8 * 2) / double((4 + 8) * (8 + 16) + (4 + 2) * (2 + 16)), 1e-15);
+  EXPECT_DOUBLE_EQ(adjusted_rand_score({1, 1, 1}, {2, 2, 2}), 1.0);  // trivial, as sklearn
+  EXPECT_THROW(adjusted_rand_score({0, 1}, {0}), Error);
+}
+
+TEST(ClusteringMetrics, NormalizedMutualInfoKnownValues) {
+  EXPECT_DOUBLE_EQ(normalized_mutual_info_score({0, 0, 1, 1}, {1, 1, 0, 0}), 1.0);
+  EXPECT_DOUBLE_EQ(normalized_mutual_info_score({0, 0, 0}, {4, 4, 4}), 1.0);  // both trivial
+  EXPECT_DOUBLE_EQ(normalized_mutual_info_score({0, 0, 1, 1}, {0, 0, 0, 0}), 0.0);
+  EXPECT_DOUBLE_EQ(normalized_mutual_info_score({0, 0, 1, 1}, {0, 1, 0, 1}), 0.0);
+  // {0,0,1,1} vs {0,0,0,1}: MI = H(pred) - H(pred | true) with natural logs.
+  const double h_true = std::log(2.0);
+  const double h_pred = -(0.75 * std::log(0.75) + 0.25 * std::log(0.25));
+  const double mi = h_pred - 0.5 * std::log(2.0);
+  EXPECT_NEAR(normalized_mutual_info_score({0, 0, 1, 1}, {0, 0, 0, 1}), mi / ((h_true + h_pred) / 2),
+              1e-15);
+}
+
+TEST(ClusteringMetrics, SilhouetteOfTwoPairsByHand) {
+  // {0, 1} and {4, 5}: for 0, a = 1, b = (4 + 5) / 2 = 4.5; for 1, a = 1, b = 3.5.
+  const std::vector<double> s = silhouette_samples(column({0, 1, 4, 5}), {0, 0, 1, 1});
+  EXPECT_DOUBLE_EQ(s[0], 3.5 / 4.5);
+  EXPECT_DOUBLE_EQ(s[1], 2.5 / 3.5);
+  EXPECT_DOUBLE_EQ(silhouette_score(column({0, 1, 4, 5}), {0, 0, 1, 1}),
+                   (3.5 / 4.5 + 2.5 / 3.5) * 2 / 4);
+}
+
+TEST(ClusteringMetrics, SilhouetteOfSingletonAndDuplicatesIsZeroNotNaN) {
+  const std::vector<double> s = silhouette_samples(column({0, 0, 3, 0}), {0, 0, 1, 2});
+  EXPECT_EQ(s[2], 0.0);  // alone in its cluster
+  EXPECT_EQ(s[3], 0.0);  // alone too
+  EXPECT_EQ(s[0], 0.0);  // a = 0 and b = 0 (a duplicate in another cluster)
+}
+
+TEST(ClusteringMetrics, SilhouetteRefusesOneOrNLabels) {
+  EXPECT_THROW(silhouette_score(column({0, 1, 2}), {0, 0, 0}), Error);
+  EXPECT_THROW(silhouette_score(column({0, 1, 2}), {0, 1, 2}), Error);
+  EXPECT_THROW(davies_bouldin_score(column({0, 1, 2}), {0, 0, 0}), Error);
+  EXPECT_THROW(calinski_harabasz_score(column({0, 1, 2}), {0, 1, 2}), Error);
+}
+
+TEST(ClusteringMetrics, DaviesBouldinAndCalinskiHarabaszByHand) {
+  const torch::Tensor x = column({0, 2, 10, 12});
+  const std::vector<int> labels = {0, 0, 1, 1};
+  // Spreads 1 and 1, centroids 1 and 11: (1 + 1) / 10 for both clusters.
+  EXPECT_DOUBLE_EQ(davies_bouldin_score(x, labels), 0.2);
+  // Between: 2 * 25 * 2 = 100, within: 4 * 1 = 4; (4 - 2) / (2 - 1) = 2.
+  EXPECT_DOUBLE_EQ(calinski_harabasz_score(x, labels), 100.0 * 2 / 4);
+  // Zero within-cluster dispersion: sklearn's 1.0 and 0.0.
+  EXPECT_DOUBLE_EQ(calinski_harabasz_score(column({0.5, 0.5, 2, 2}), labels), 1.0);
+  EXPECT_DOUBLE_EQ(davies_bouldin_score(column({0.5, 0.5, 2, 2}), labels), 0.0);
+}
+
+TEST(KMeans, RecoversSeparatedBlobsAndIsSeeded) {
+  torch::manual_seed(6);
+  std::vector<torch::Tensor> parts;
+  std::vector<int> truth;
+  for (int k = 0; k < 4; ++k) {
+    parts.push_back(torch::randn({25, 3}, torch::kFloat64) * 0.2 + 5.0 * k);
+    truth.insert(truth.end(), 25, k);
+  }
+  const torch::Tensor x = torch::cat(parts).to(torch::kFloat32);
+  KMeansOptions options;
+  options.n_clusters = 4;
+  options.seed = 9;
+  const KMeansResult r = k_means(x, options);
+  EXPECT_DOUBLE_EQ(adjusted_rand_score(truth, r.labels), 1.0);
+  EXPECT_EQ(r.centers.sizes(), (std::vector<int64_t>{4, 3}));
+  const KMeansResult again = k_means(x, options);
+  EXPECT_EQ(again.labels, r.labels);
+  EXPECT_EQ(again.inertia, r.inertia);
+}
+
+TEST(KMeans, LloydFromGivenCentresConvergesToTheFixedPoint) {
+  const torch::Tensor x = column({0, 1, 2, 10, 11, 12});
+  const KMeansResult r = k_means_from(x, column({0, 1}));
+  EXPECT_EQ(r.labels, (std::vector<int>{0, 0, 0, 1, 1, 1}));
+  EXPECT_NEAR(r.centers[0][0].item<double>(), 1.0, 1e-12);
+  EXPECT_NEAR(r.centers[1][0].item<double>(), 11.0, 1e-12);
+  EXPECT_NEAR(r.inertia, 4.0, 1e-12);
+}
+
+TEST(KMeans, DuplicatePointsAndMoreClustersThanSamples) {
+  KMeansOptions options;
+  options.n_clusters = 2;
+  const KMeansResult r = k_means(column({1, 1, 1, 1}), options);  // one distinct point
+  EXPECT_EQ(r.inertia, 0.0);
+  options.n_clusters = 5;
+  EXPECT_THROW(k_means(column({1, 2, 3}), options), Error);
+}
+
+}  // namespace
+}  // namespace tavrnn::eval
