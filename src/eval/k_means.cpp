@@ -72,9 +72,9 @@ torch::Tensor update_centers(const torch::Tensor& x, const torch::Tensor& labels
   const int64_t k = old_centers.size(0);
   torch::Tensor sums = torch::zeros_like(old_centers).index_add_(0, labels, x);
   torch::Tensor counts = torch::bincount(labels, {}, k).to(torch::kFloat64);
-  std::vector<int64_t> empty;
-  for (int64_t c = 0; c < k; ++c)
-    if (counts[c].item<double>() == 0.0) empty.push_back(c);
+  const torch::Tensor empty_clusters = counts.eq(0.0).nonzero().squeeze(1);
+  const std::vector<int64_t> empty(empty_clusters.data_ptr<int64_t>(),
+                                   empty_clusters.data_ptr<int64_t>() + empty_clusters.numel());
   if (!empty.empty()) {
     const torch::Tensor far = (x - old_centers.index_select(0, labels)).square().sum(1);
     std::vector<int64_t> order(static_cast<std::size_t>(x.size(0)));
