@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
   tavrnn::cli::register_graphs(app, action);
   tavrnn::cli::register_fit(app, action);
   tavrnn::cli::register_embed(app, action);
+  tavrnn::cli::register_evaluate(app, action);
+  tavrnn::cli::register_compare(app, action);
 
   try {
     app.parse(argc, argv);

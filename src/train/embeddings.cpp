@@ -44,15 +44,22 @@ Embeddings embed(SequenceModel& model, const TrainingData& data,
 
 void save_embeddings(const std::filesystem::path& path, const Embeddings& e,
                      const graphs::GraphSequence& sequence, const ModelConfig& config) {
+  save_embeddings(path, e, sequence, model_kind_name(config.kind),
+                  sequence.history_node_index().has_value());
+}
+
+void save_embeddings(const std::filesystem::path& path, const Embeddings& e,
+                     const graphs::GraphSequence& sequence, const std::string& model_name,
+                     bool history_node) {
   std::vector<std::pair<std::string, io::NdArray>> arrays;
   arrays.emplace_back("mu", to_ndarray(e.mu));
-  arrays.emplace_back("sigma", to_ndarray(e.sigma));
+  if (e.sigma.defined()) arrays.emplace_back("sigma", to_ndarray(e.sigma));
   if (e.z.defined()) arrays.emplace_back("z", to_ndarray(e.z));
   arrays.emplace_back("population_mean", to_ndarray(e.population_mean));
   if (e.population_history.defined()) {
     arrays.emplace_back("population_history", to_ndarray(e.population_history));
   }
-  arrays.emplace_back("attention", to_ndarray(e.attention));
+  if (e.attention.defined()) arrays.emplace_back("attention", to_ndarray(e.attention));
   const std::size_t t_steps = sequence.size();
   std::vector<std::int64_t> start(t_steps), stop(t_steps), label(t_steps), source(t_steps);
   std::vector<double> purity(t_steps);
@@ -90,9 +97,9 @@ void save_embeddings(const std::filesystem::path& path, const Embeddings& e,
                                                                  {sequence.groups->names.size()}));
   }
   arrays.emplace_back("history_node",
-                      io::NdArray::from_int64s({sequence.history_node_index() ? 1 : 0}, {}));
+                      io::NdArray::from_int64s({history_node ? 1 : 0}, {}));
   arrays.emplace_back("bin_width_s", io::NdArray::scalar(sequence.bin_width_s()));
-  arrays.emplace_back("model", io::NdArray::from_strings({model_kind_name(config.kind)}, {}));
+  arrays.emplace_back("model", io::NdArray::from_strings({model_name}, {}));
   io::write_npz(path, arrays, /*compress=*/true);
 }
 

@@ -34,5 +34,11 @@ Embeddings embed(SequenceModel& model, const TrainingData& data,
 // `extra` scalars (model kind, seed) as 0-d arrays or strings.
 void save_embeddings(const std::filesystem::path& path, const Embeddings& embeddings,
                      const graphs::GraphSequence& sequence, const ModelConfig& config);
+// The same for any model by name (baselines): sigma, z, population_history
+// and attention are written when defined; `history_node` says whether mu
+// holds the sequence's history node as its last row.
+void save_embeddings(const std::filesystem::path& path, const Embeddings& embeddings,
+                     const graphs::GraphSequence& sequence, const std::string& model_name,
+                     bool history_node);
 
 }  // namespace tavrnn::train

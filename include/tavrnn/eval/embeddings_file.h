@@ -1,0 +1,32 @@
+#pragma once
+// What evaluation reads back from an embeddings.npz (written by fit, embed,
+// compare or a baseline; keys in docs/formats.md), as plain values.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+namespace tavrnn::eval {
+
+struct EmbeddingsFile {
+  std::string model;                    // "tavrnn", "vgrnn", "vgae", "pca-activity", ...
+  torch::Tensor mu;                     // [T, N or N', Z] float64 node embeddings
+  torch::Tensor population_mean;        // [T, d] float64
+  torch::Tensor population_history;     // [T, Z] float64, undefined without a history node
+  bool history_node = false;            // mu's last row is the history node
+  std::vector<int> window_label;        // -1 = unlabelled
+  std::vector<double> window_purity;
+  std::vector<std::string> label_names;
+  std::vector<std::string> unit_ids;
+  std::vector<int> groups;              // empty when the recording had none
+  std::vector<std::string> group_names;
+
+  std::size_t n_windows() const { return window_label.size(); }
+  std::size_t n_units() const;          // rows of mu without the history node
+};
+
+// Throws Error naming the file and the missing or inconsistent key.
+EmbeddingsFile read_embeddings(const std::filesystem::path& path);
+
+}  // namespace tavrnn::eval

@@ -1,0 +1,42 @@
+#pragma once
+// The whole evaluation of one set of embeddings (MODEL.md section 7) as the
+// JSON that `tavrnn evaluate` writes to RUN/metrics.json: behaviour decoding
+// from population embeddings (logistic regression and k-nearest neighbours,
+// each with its shuffled-label control), clustering of the windows by
+// label, unit-group separation per window, and graph reconstruction.
+// The protocol is documented in docs/evaluation.md.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tavrnn/eval/decoding.h"
+#include "tavrnn/eval/embeddings_file.h"
+#include "tavrnn/graphs/graph_sequence.h"
+
+namespace tavrnn::eval {
+
+struct EvaluationOptions {
+  std::string population = "auto";  // "auto" (history node's embedding if any, else the mean),
+                                    // "mean" or "history"
+  DecodingOptions decoding;         // splits, seeds, C; both classifiers are run
+  double min_purity = 0.0;          // windows decoded: labelled, purity >= this
+  // Windows whose label is in first vs second for the group-separation
+  // contrast; both empty: label 0 vs label 1 when there are exactly two.
+  std::vector<int> contrast_first, contrast_second;
+  std::size_t kmeans_n_init = 10;
+  std::uint64_t seed = 0;                  // k-means and sampled non-edges
+  std::size_t exhaustive_pairs_max_nodes = 1000;  // beyond: as many non-edges as edges, sampled
+};
+
+// `graphs` (may be null) adds reconstruction and drops units that were
+// silent in a window (a zero row of r) from that window's group metrics.
+nlohmann::json evaluate_embeddings(const EmbeddingsFile& embeddings,
+                                   const graphs::GraphSequence* graphs,
+                                   const EvaluationOptions& options);
+
+// A few lines of text with the headline numbers of evaluate_embeddings' JSON.
+std::string metrics_table(const nlohmann::json& metrics);
+
+}  // namespace tavrnn::eval

@@ -1,0 +1,67 @@
+#include "tavrnn/eval/embeddings_file.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "tavrnn/error.h"
+#include "tavrnn/io/npz.h"
+#include "tavrnn/tensor/ndarray_tensor.h"
+
+namespace tavrnn::eval {
+
+namespace {
+
+std::vector<int> to_ints(const io::NdArray& array) {
+  const auto wide = array.to_int64s();
+  return std::vector<int>(wide.begin(), wide.end());
+}
+
+}  // namespace
+
+std::size_t EmbeddingsFile::n_units() const {
+  return static_cast<std::size_t>(mu.size(1)) - (history_node ? 1 : 0);
+}
+
+EmbeddingsFile read_embeddings(const std::filesystem::path& path) {
+  const auto arrays = io::read_npz(path);
+  const auto what = [&](const std::string& key) { return fmt::format("{}: array '{}'", path.string(), key); };
+  EmbeddingsFile e;
+  e.mu = to_tensor(io::require_array(arrays, "mu", path), torch::kFloat64, what("mu"));
+  if (e.mu.dim() != 3) {
+    throw Error(fmt::format("{}: expected [windows, nodes, dims], found {} dimensions", what("mu"), e.mu.dim()));
+  }
+  e.population_mean = to_tensor(io::require_array(arrays, "population_mean", path), torch::kFloat64,
+                                what("population_mean"));
+  if (auto it = arrays.find("population_history"); it != arrays.end()) {
+    e.population_history = to_tensor(it->second, torch::kFloat64, what("population_history"));
+  }
+  e.window_label = to_ints(io::require_array(arrays, "window_label", path));
+  e.window_purity = io::require_array(arrays, "window_purity", path).to_doubles();
+  const auto windows = static_cast<std::size_t>(e.mu.size(0));
+  if (e.window_label.size() != windows || e.window_purity.size() != windows ||
+      static_cast<std::size_t>(e.population_mean.size(0)) != windows) {
+    throw Error(fmt::format("{}: mu has {} windows but window_label has {}, window_purity {} and "
+                            "population_mean {}",
+                            path.string(), windows, e.window_label.size(), e.window_purity.size(),
+                            e.population_mean.size(0)));
+  }
+  if (auto it = arrays.find("history_node"); it != arrays.end()) {
+    e.history_node = it->second.to_int64s().at(0) != 0;
+  }
+  if (auto it = arrays.find("model"); it != arrays.end() && !it->second.strings.empty()) {
+    e.model = it->second.strings.front();
+  }
+  if (auto it = arrays.find("label_names"); it != arrays.end()) e.label_names = it->second.strings;
+  if (auto it = arrays.find("unit_ids"); it != arrays.end()) e.unit_ids = it->second.strings;
+  if (auto it = arrays.find("groups"); it != arrays.end()) {
+    e.groups = to_ints(it->second);
+    if (e.groups.size() != e.n_units()) {
+      throw Error(fmt::format("{}: {} group codes for {} units", what("groups"), e.groups.size(),
+                              e.n_units()));
+    }
+    if (auto names = arrays.find("group_names"); names != arrays.end()) e.group_names = names->second.strings;
+  }
+  return e;
+}
+
+}  // namespace tavrnn::eval

@@ -1,0 +1,341 @@
+#include "tavrnn/eval/run_evaluation.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "tavrnn/error.h"
+#include "tavrnn/eval/clustering_metrics.h"
+#include "tavrnn/eval/group_separation.h"
+#include "tavrnn/eval/k_means.h"
+#include "tavrnn/eval/link_prediction.h"
+#include "tavrnn/eval/mean_sd.h"
+
+namespace tavrnn::eval {
+
+namespace {
+
+using nlohmann::json;
+
+json to_json(const MeanSd& m) { return {{"mean", m.mean}, {"sd", m.sd}, {"n", m.n}}; }
+
+json to_json(const ScoreSummary& s) {
+  return {{"accuracy_score", to_json(s.accuracy)},
+          {"balanced_accuracy_score", to_json(s.balanced_accuracy)},
+          {"precision_score", to_json(s.precision)},
+          {"recall_score", to_json(s.recall)},
+          {"f1_score", to_json(s.f1)}};
+}
+
+std::size_t distinct(const std::vector<int>& labels) {
+  return std::set<int>(labels.begin(), labels.end()).size();
+}
+
+torch::Tensor rows(const torch::Tensor& x, const std::vector<std::size_t>& index) {
+  std::vector<int64_t> i(index.begin(), index.end());
+  return x.index_select(0, torch::tensor(i, torch::kLong));
+}
+
+torch::Tensor population_of(const EmbeddingsFile& e, const std::string& choice, std::string& used) {
+  if (choice == "history" || (choice == "auto" && e.population_history.defined())) {
+    if (!e.population_history.defined()) {
+      throw Error("--population history: these embeddings have no history node "
+                  "(population_history is missing); use mean");
+    }
+    used = "history";
+    return e.population_history;
+  }
+  if (choice != "auto" && choice != "mean") {
+    throw Error(fmt::format("--population must be auto, mean or history, got '{}'", choice));
+  }
+  used = "mean";
+  return e.population_mean;
+}
+
+// Units whose row of W is zero off the diagonal were silent (zero variance)
+// in the window: their embedding says nothing about their group.
+std::vector<std::size_t> active_units(const graphs::GraphSequence* graphs, std::size_t t,
+                                      std::size_t n_units) {
+  std::vector<std::size_t> active;
+  if (graphs == nullptr) {
+    for (std::size_t u = 0; u < n_units; ++u) active.push_back(u);
+    return active;
+  }
+  const auto n = static_cast<int64_t>(n_units);
+  auto w = graphs->graph(t).weights.to(torch::kCPU, torch::kFloat64).narrow(0, 0, n).narrow(1, 0, n);
+  const auto off_diagonal = (w.abs().sum(1) - w.diagonal().abs()) > 0;
+  const auto flags = off_diagonal.contiguous();
+  const bool* f = flags.data_ptr<bool>();
+  for (std::size_t u = 0; u < n_units; ++u) {
+    if (f[u]) active.push_back(u);
+  }
+  return active;
+}
+
+json decoding_section(const torch::Tensor& population, const EmbeddingsFile& e,
+                      const EvaluationOptions& options) {
+  const auto windows = labelled_windows(e.window_label, e.window_purity, options.min_purity);
+  std::vector<int> labels;
+  for (auto w : windows) labels.push_back(e.window_label[w]);
+  std::map<int, std::size_t> per_class;
+  for (int l : labels) ++per_class[l];
+  json out = {{"windows", windows.size()}, {"classes", per_class.size()}};
+  if (per_class.size() < 2) {
+    out["skipped"] = "fewer than two labelled classes among the windows";
+    return out;
+  }
+  std::size_t smallest = windows.size();
+  for (const auto& [label, count] : per_class) smallest = std::min(smallest, count);
+  DecodingOptions decoding = options.decoding;
+  if (decoding.scheme == SplitScheme::StratifiedKFold && smallest < decoding.n_splits) {
+    if (smallest < 2) {
+      out["skipped"] = "a class has a single window: no stratified split can test it";
+      return out;
+    }
+    out["note"] = fmt::format("{} folds instead of {}: the smallest class has {} windows", smallest,
+                              decoding.n_splits, smallest);
+    decoding.n_splits = smallest;
+  }
+  const auto x = rows(population, windows);
+  out["scheme"] = to_string(decoding.scheme);
+  out["n_splits"] = decoding.n_splits;
+  out["seeds"] = decoding.n_seeds;
+  for (auto kind : {ClassifierKind::LogisticRegression, ClassifierKind::KNeighbors}) {
+    decoding.classifier = kind;
+    const auto result = decode(x, labels, decoding);
+    json c = {{"scores", to_json(result.scores)}};
+    if (decoding.shuffled_control) c["shuffled_labels"] = to_json(result.shuffled);
+    // Confusion summed over seeds: rows true, columns predicted.
+    std::vector<int> order;
+    std::vector<std::int64_t> sum;
+    for (const auto& run : result.runs) {
+      if (sum.empty()) {
+        order = run.confusion.labels;
+        sum.assign(run.confusion.counts.size(), 0);
+      }
+      for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += run.confusion.counts[i];
+    }
+    json matrix = json::array();
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      matrix.push_back(std::vector<std::int64_t>(sum.begin() + i * order.size(),
+                                                 sum.begin() + (i + 1) * order.size()));
+    }
+    c["confusion_matrix"] = {{"labels", order}, {"counts", matrix}};
+    if (kind == ClassifierKind::KNeighbors) c["n_neighbors"] = decoding.n_neighbors;
+    out[to_string(kind)] = c;
+  }
+  return out;
+}
+
+json clustering_section(const torch::Tensor& population, const EmbeddingsFile& e,
+                        const EvaluationOptions& options) {
+  const auto windows = labelled_windows(e.window_label, e.window_purity, options.min_purity);
+  std::vector<int> labels;
+  for (auto w : windows) labels.push_back(e.window_label[w]);
+  const std::size_t k = distinct(labels);
+  json out = {{"windows", windows.size()}, {"n_clusters", k}};
+  if (k < 2 || windows.size() <= k) {
+    out["skipped"] = "needs at least two labels and more windows than labels";
+    return out;
+  }
+  const auto x = rows(population, windows);
+  KMeansOptions km;
+  km.n_clusters = k;
+  km.n_init = options.kmeans_n_init;
+  km.seed = options.seed;
+  const auto clusters = k_means(x, km).labels;
+  out["adjusted_rand_score"] = adjusted_rand_score(labels, clusters);
+  out["normalized_mutual_info_score"] = normalized_mutual_info_score(labels, clusters);
+  out["silhouette_score"] = silhouette_score(x, labels);
+  out["davies_bouldin_score"] = davies_bouldin_score(x, labels);
+  out["calinski_harabasz_score"] = calinski_harabasz_score(x, labels);
+  return out;
+}
+
+json groups_section(const EmbeddingsFile& e, const graphs::GraphSequence* graphs,
+                    const EvaluationOptions& options) {
+  json out;
+  if (e.groups.empty() || distinct(e.groups) < 2) {
+    out["skipped"] = "the recording has fewer than two unit groups";
+    return out;
+  }
+  out["group_names"] = e.group_names;
+  const std::size_t n_units = e.n_units();
+  std::vector<double> silhouettes, aris;
+  std::vector<int> window_labels;
+  json per_window = json::array();
+  for (std::size_t t = 0; t < e.n_windows(); ++t) {
+    std::vector<std::size_t> units;
+    for (auto u : active_units(graphs, t, n_units)) {
+      if (e.groups[u] >= 0) units.push_back(u);
+    }
+    std::vector<int> truth;
+    for (auto u : units) truth.push_back(e.groups[u]);
+    const std::size_t k = distinct(truth);
+    json row = {{"window", t}, {"label", e.window_label[t]}, {"units", units.size()}};
+    if (k < 2 || units.size() <= k) {
+      row["skipped"] = "fewer than two groups among the window's active units";
+      per_window.push_back(row);
+      continue;
+    }
+    const auto z = rows(e.mu[static_cast<int64_t>(t)], units);
+    KMeansOptions km;
+    km.n_clusters = k;
+    km.n_init = options.kmeans_n_init;
+    km.seed = options.seed + t;
+    const auto clusters = k_means(z, km).labels;
+    row["silhouette_score"] = silhouette_score(z, truth);
+    row["adjusted_rand_score"] = adjusted_rand_score(truth, clusters);
+    row["normalized_mutual_info_score"] = normalized_mutual_info_score(truth, clusters);
+    silhouettes.push_back(row["silhouette_score"]);
+    aris.push_back(row["adjusted_rand_score"]);
+    window_labels.push_back(e.window_label[t]);
+    per_window.push_back(row);
+  }
+  out["per_window"] = per_window;
+  if (silhouettes.empty()) return out;
+  out["silhouette_score"] = to_json(mean_sd(silhouettes));
+  out["adjusted_rand_score"] = to_json(mean_sd(aris));
+  // The same per label: which states separate the groups.
+  json by_label = json::object();
+  for (int label : std::set<int>(window_labels.begin(), window_labels.end())) {
+    std::vector<double> s, a;
+    for (std::size_t i = 0; i < window_labels.size(); ++i) {
+      if (window_labels[i] == label) {
+        s.push_back(silhouettes[i]);
+        a.push_back(aris[i]);
+      }
+    }
+    const std::string name = label >= 0 && static_cast<std::size_t>(label) < e.label_names.size()
+                                 ? e.label_names[static_cast<std::size_t>(label)]
+                                 : std::to_string(label);
+    by_label[name] = {{"silhouette_score", to_json(mean_sd(s))}, {"adjusted_rand_score", to_json(mean_sd(a))}};
+  }
+  out["by_label"] = by_label;
+  auto first = options.contrast_first, second = options.contrast_second;
+  const std::set<int> present(window_labels.begin(), window_labels.end());
+  if (first.empty() && second.empty() && present.count(0) && present.count(1) && e.label_names.size() == 2) {
+    first = {0};
+    second = {1};
+  }
+  if (!first.empty() && !second.empty()) {
+    const auto c = separation_contrast(silhouettes, window_labels, first, second);
+    out["silhouette_contrast"] = {{"first_labels", first}, {"second_labels", second},
+                                  {"first_mean", c.first_mean}, {"second_mean", c.second_mean},
+                                  {"difference", c.difference}};
+  }
+  return out;
+}
+
+json reconstruction_section(const EmbeddingsFile& e, const graphs::GraphSequence& graphs,
+                            const EvaluationOptions& options) {
+  json out;
+  const auto nodes = static_cast<std::size_t>(e.mu.size(1));
+  if (graphs.size() != e.n_windows() || (nodes != graphs.n_nodes() && nodes != graphs.n_units())) {
+    throw Error(fmt::format("the graphs ({} windows x {} nodes) are not those of these embeddings "
+                            "({} windows x {} nodes)",
+                            graphs.size(), graphs.n_nodes(), e.n_windows(), nodes));
+  }
+  ReconstructionOptions r;
+  r.negatives = nodes <= options.exhaustive_pairs_max_nodes ? NegativePairs::All : NegativePairs::Balanced;
+  out["negatives"] = r.negatives == NegativePairs::All ? "all" : "balanced";
+  std::vector<double> auc, ap;
+  json per_window = json::array();
+  for (std::size_t t = 0; t < graphs.size(); ++t) {
+    auto a = graphs.graph(t).adjacency.to(torch::kCPU);
+    if (a.is_sparse()) a = a.to_dense();
+    a = a.narrow(0, 0, static_cast<int64_t>(nodes)).narrow(1, 0, static_cast<int64_t>(nodes));
+    const auto off = a - torch::diag(a.diagonal());
+    const auto edges = off.count_nonzero().item<int64_t>();
+    const auto pairs = static_cast<int64_t>(nodes * (nodes - 1));
+    json row = {{"window", t}};
+    if (edges == 0 || edges == pairs) {
+      row["skipped"] = edges == 0 ? "no edges" : "complete graph: no non-edges";
+      per_window.push_back(row);
+      continue;
+    }
+    r.seed = options.seed + t;
+    const auto s = reconstruction_scores(e.mu[static_cast<int64_t>(t)], a, r);
+    row["roc_auc_score"] = s.roc_auc;
+    row["average_precision_score"] = s.average_precision;
+    row["positives"] = s.positives;
+    row["negatives"] = s.negatives;
+    auc.push_back(s.roc_auc);
+    ap.push_back(s.average_precision);
+    per_window.push_back(row);
+  }
+  out["per_window"] = per_window;
+  if (!auc.empty()) {
+    out["roc_auc_score"] = to_json(mean_sd(auc));
+    out["average_precision_score"] = to_json(mean_sd(ap));
+  }
+  return out;
+}
+
+}  // namespace
+
+json evaluate_embeddings(const EmbeddingsFile& e, const graphs::GraphSequence* graphs,
+                         const EvaluationOptions& options) {
+  std::string used;
+  const auto population = population_of(e, options.population, used);
+  json m = {{"model", e.model}, {"windows", e.n_windows()}, {"units", e.n_units()},
+            {"population_embedding", used}, {"population_dims", population.size(1)},
+            {"min_purity", options.min_purity}};
+  m["decoding"] = decoding_section(population, e, options);
+  m["clustering"] = clustering_section(population, e, options);
+  m["groups"] = groups_section(e, graphs, options);
+  if (graphs != nullptr) m["reconstruction"] = reconstruction_section(e, *graphs, options);
+  return m;
+}
+
+std::string metrics_table(const json& m) {
+  std::string out;
+  const auto line = [&](const std::string& name, const json& value) {
+    if (value.is_object() && value.contains("mean")) {
+      out += fmt::format("  {:<44} {:.3f} +- {:.3f}\n", name, value["mean"].get<double>(),
+                         value["sd"].get<double>());
+    } else if (value.is_number()) {
+      out += fmt::format("  {:<44} {:.3f}\n", name, value.get<double>());
+    }
+  };
+  out += fmt::format("{} on {} windows x {} units (population embedding: {}, {} dims)\n",
+                     m.value("model", std::string("?")), m["windows"].get<std::size_t>(),
+                     m["units"].get<std::size_t>(), m["population_embedding"].get<std::string>(),
+                     m["population_dims"].get<int64_t>());
+  const auto& d = m["decoding"];
+  if (d.contains("skipped")) {
+    out += "  decoding: skipped (" + d["skipped"].get<std::string>() + ")\n";
+  } else {
+    for (const char* c : {"logistic_regression", "k_neighbors"}) {
+      line(fmt::format("decoding {} accuracy_score", c), d[c]["scores"]["accuracy_score"]);
+      line(fmt::format("decoding {} balanced_accuracy_score", c), d[c]["scores"]["balanced_accuracy_score"]);
+      line(fmt::format("decoding {} f1_score (macro)", c), d[c]["scores"]["f1_score"]);
+      if (d[c].contains("shuffled_labels")) {
+        line(fmt::format("  shuffled labels: accuracy_score"), d[c]["shuffled_labels"]["accuracy_score"]);
+      }
+    }
+  }
+  for (const char* k : {"adjusted_rand_score", "normalized_mutual_info_score", "silhouette_score",
+                        "davies_bouldin_score", "calinski_harabasz_score"}) {
+    if (m["clustering"].contains(k)) line(fmt::format("windows by label: {}", k), m["clustering"][k]);
+  }
+  const auto& g = m["groups"];
+  if (g.contains("silhouette_score")) {
+    line("unit groups: silhouette_score (per window)", g["silhouette_score"]);
+    line("unit groups: k-means adjusted_rand_score", g["adjusted_rand_score"]);
+    for (const auto& [label, v] : g["by_label"].items()) {
+      line(fmt::format("  in '{}' windows: silhouette_score", label), v["silhouette_score"]);
+      line(fmt::format("  in '{}' windows: adjusted_rand_score", label), v["adjusted_rand_score"]);
+    }
+  }
+  if (m.contains("reconstruction") && m["reconstruction"].contains("roc_auc_score")) {
+    line("reconstruction roc_auc_score", m["reconstruction"]["roc_auc_score"]);
+    line("reconstruction average_precision_score", m["reconstruction"]["average_precision_score"]);
+  }
+  return out;
+}
+
+}  // namespace tavrnn::eval
