@@ -11,6 +11,7 @@ PACKAGES=(
   libtorch-dev            # LibTorch: tensors, autograd, torch::nn, torch::optim
   libopenblas0-pthread    # fast BLAS behind LibTorch (else the netlib reference BLAS, ~50x slower)
   libhdf5-dev             # NWB / HDF5 I/O
+  libmatio-dev            # MATLAB .mat (v5 and v7.3) input, found with pkg-config
   libzip-dev              # .npz
   zipcmp zipmerge ziptool # libzip-dev's CMake config requires these programs to exist
   libcli11-dev            # command line

@@ -122,4 +122,15 @@ void Recording::set_groups(UnitGroups groups) {
   groups_ = std::move(groups);
 }
 
+void Recording::set_trials(std::vector<BinRange> trials) {
+  for (std::size_t k = 0; k < trials.size(); ++k) {
+    if (trials[k].begin >= trials[k].end || trials[k].end > n_bins()) {
+      throw Error(fmt::format("{}: trial {}: expected bins [begin, end) with begin < end <= {}, "
+                              "found [{}, {})",
+                              origin_, k, n_bins(), trials[k].begin, trials[k].end));
+    }
+  }
+  trials_ = std::move(trials);
+}
+
 }  // namespace tavrnn

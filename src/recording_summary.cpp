@@ -50,6 +50,7 @@ RecordingSummary summarise(const Recording& recording) {
     s.behaviour_dims = behaviour->n_dims;
     s.behaviour_names = behaviour->names;
   }
+  s.n_trials = recording.trials().size();
   return s;
 }
 
@@ -73,6 +74,7 @@ nlohmann::json RecordingSummary::to_json() const {
   j["groups"] = counts(groups);
   j["behaviour_dims"] = behaviour_dims;
   j["behaviour_names"] = behaviour_names;
+  j["n_trials"] = n_trials;
   return j;
 }
 
@@ -113,6 +115,7 @@ std::string RecordingSummary::to_text() const {
     for (std::size_t i = 0; i < behaviour_names.size(); ++i) names += (i ? ", " : "") + behaviour_names[i];
     out += fmt::format("behaviour    {} dims{}\n", behaviour_dims, names.empty() ? "" : " (" + names + ")");
   }
+  if (n_trials > 0) out += fmt::format("trials       {} (--windows trials)\n", n_trials);
   return out;
 }
 

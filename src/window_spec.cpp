@@ -13,7 +13,7 @@ using ::tavrnn::detail::split_spec;
 [[noreturn]] void bad_plan(const std::string& spec, const std::string& why) {
   throw Error(
       fmt::format("--windows '{}': {}; expected sliding:SIZE:STEP | "
-                  "segments[:MINLEN[:contiguous|concatenated]] | explicit:FILE",
+                  "segments[:MINLEN[:contiguous|concatenated]] | explicit:FILE | trials",
                   spec, why));
 }
 
@@ -26,6 +26,7 @@ WindowPlan parse_window_plan(const Recording& recording, const std::string& spec
     if (file.empty()) bad_plan(spec, "no file after 'explicit:'");
     return WindowPlan::explicit_ranges(recording, read_window_ranges(file, width));
   }
+  if (spec == "trials") return WindowPlan::trials(recording);
   const std::vector<std::string> parts = split_spec(spec, ':');
   if (parts[0] == "sliding") {
     if (parts.size() != 3) bad_plan(spec, "sliding windows take SIZE and STEP");

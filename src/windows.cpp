@@ -179,6 +179,16 @@ WindowPlan WindowPlan::explicit_ranges(const Recording& recording, std::vector<B
   return WindowPlan(std::move(windows), fmt::format("explicit:{}", ranges.size()));
 }
 
+WindowPlan WindowPlan::trials(const Recording& recording) {
+  if (recording.trials().empty()) {
+    throw Error("trial windows: the recording has no trials (read an NWB file with a trials "
+                "table: --trials-table)");
+  }
+  WindowPlan plan = explicit_ranges(recording, recording.trials());
+  plan.description_ = fmt::format("trials:{}", plan.size());
+  return plan;
+}
+
 WindowPlan WindowPlan::select(const std::vector<std::size_t>& indices) const {
   if (indices.empty()) throw Error("window selection: expected at least one index, found none");
   std::vector<Window> chosen;

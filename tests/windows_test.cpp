@@ -18,6 +18,30 @@ Recording labelled_recording(const std::vector<int>& codes) {
   return r;
 }
 
+TEST(TrialWindows, OneWindowPerTrialInTableOrderLabelledByItsBins) {
+  Recording r = labelled_recording({0, 0, 0, -1, 1, 1, 1, 1, -1, -1});
+  r.set_trials({{4, 8}, {0, 3}, {1, 5}});
+  const auto plan = parse_window_plan(r, "trials");
+  ASSERT_EQ(plan.size(), 3u);
+  EXPECT_EQ(plan.description(), "trials:3");
+  EXPECT_EQ(plan.windows()[0].ranges[0].begin, 4u);
+  EXPECT_EQ(plan.windows()[0].label, 1);
+  EXPECT_EQ(plan.windows()[1].label, 0);
+  EXPECT_DOUBLE_EQ(plan.windows()[2].purity, 0.5);  // bins 1..4: a a - b
+}
+
+TEST(TrialWindows, RecordingWithoutTrialsIsAClearError) {
+  try {
+    WindowPlan::trials(flat_recording(10));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no trials"), std::string::npos) << e.what();
+  }
+  Recording r = flat_recording(10);
+  EXPECT_THROW(r.set_trials({{3, 3}}), Error);   // empty
+  EXPECT_THROW(r.set_trials({{5, 11}}), Error);  // past the end
+}
+
 TEST(SlidingWindows, DishBrainShapeGives19Windows) {
   const auto plan = WindowPlan::sliding(flat_recording(24000), 2400, 1200);
   ASSERT_EQ(plan.size(), 19u);

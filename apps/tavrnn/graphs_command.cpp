@@ -64,7 +64,8 @@ void register_graphs(CLI::App& app, Action& action) {
   command
       ->add_option("--windows", o->windows,
                    "sliding:SIZE:STEP | segments[:MINLEN[:contiguous|concatenated]] | "
-                   "explicit:FILE; SIZE, STEP, MINLEN in bins (2400) or durations (120s, 250ms)")
+                   "explicit:FILE | trials (one window per NWB or MATLAB trial); SIZE, "
+                   "STEP, MINLEN in bins (2400) or durations (120s, 250ms)")
       ->required();
   command->add_option("--select", o->select,
                       "Keep these windows of the plan, in this order (DishBrain: 5,14,17,0,9,8)");

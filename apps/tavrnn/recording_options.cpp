@@ -7,10 +7,11 @@ namespace tavrnn::cli {
 void add_recording_options(CLI::App& command, RecordingInput& input) {
   command.add_option("recording", input.path,
                      "Recording file: .npz (counts or spike_times + spike_units), .npy (counts), "
-                     ".csv (spike times unit,time_s or binned counts); see docs/formats.md")
+                     ".csv (spike times unit,time_s or binned counts), .nwb (Units table), .mat "
+                     "(counts matrix or spike-time cells); see docs/formats.md")
       ->required();
   command.add_option("--format", input.format, "File format, when the extension is not enough")
-      ->check(CLI::IsMember({"auto", "npz", "npy", "csv-spikes", "csv-counts"}))
+      ->check(CLI::IsMember({"auto", "npz", "npy", "csv-spikes", "csv-counts", "nwb", "mat"}))
       ->capture_default_str();
   command.add_flag("--time-major", input.options.time_major,
                    "Arrays are bins x units (CEBRA, scikit-learn, nilearn layout) instead of "
@@ -24,6 +25,35 @@ void add_recording_options(CLI::App& command, RecordingInput& input) {
                      "Spike times: end of the last bin in seconds (default: the last spike)");
   command.add_option("--labels", input.labels_csv,
                      "CSV of per-bin labels (one row per bin, column 'label'; empty = unlabelled)");
+  const char* nwb = "NWB";
+  command.add_option("--units-table", input.options.nwb.units_table,
+                     "NWB: Units table by path or unique name (default: the only one)")
+      ->group(nwb);
+  command.add_option("--group-column", input.options.nwb.group_column,
+                     "NWB: per-unit column used as unit groups (location, electrode_group, ...)")
+      ->group(nwb);
+  command.add_option("--behaviour-series", input.options.nwb.behaviour_series,
+                     "NWB: TimeSeries/SpatialSeries averaged onto the bins as behaviour")
+      ->group(nwb);
+  command.add_option("--trials-table", input.options.nwb.trials_table,
+                     "NWB: TimeIntervals table whose rows are the trials (default: "
+                     "/intervals/trials when present); --windows trials makes one window each")
+      ->group(nwb);
+  command.add_option("--label-column", input.options.nwb.label_column,
+                     "NWB: column of the trials table whose value labels each trial's bins")
+      ->group(nwb);
+  const char* mat = "MATLAB";
+  command.add_option("--mat-var", input.options.mat.variable,
+                     "MATLAB: variable holding the activity, NAME or NAME.FIELD (default: the only "
+                     "variable)")
+      ->group(mat);
+  command.add_option("--mat-field", input.options.mat.field,
+                     "MATLAB: field of each unit's struct that holds its spike times (e.g. time)")
+      ->group(mat);
+  command.add_option("--mat-trial-labels", input.options.mat.trial_labels,
+                     "MATLAB: variable with one label per trial of a 3-D --mat-var (e.g. GRIP); "
+                     "--windows trials makes one window per trial")
+      ->group(mat);
 }
 
 io::RecordingReadOptions RecordingInput::resolve() const {
@@ -32,6 +62,8 @@ io::RecordingReadOptions RecordingInput::resolve() const {
   else if (format == "npy") resolved.format = io::RecordingFormat::Npy;
   else if (format == "csv-spikes") resolved.format = io::RecordingFormat::CsvSpikes;
   else if (format == "csv-counts") resolved.format = io::RecordingFormat::CsvCounts;
+  else if (format == "nwb") resolved.format = io::RecordingFormat::Nwb;
+  else if (format == "mat") resolved.format = io::RecordingFormat::Mat;
   else resolved.format = io::RecordingFormat::Auto;
   if (!labels_csv.empty()) resolved.labels_csv = labels_csv;
   return resolved;

@@ -36,6 +36,13 @@ struct Behaviour {
   std::vector<std::string> names;  // one per dimension ("x", "position_m"), may be empty
 };
 
+// A half-open range of bins [begin, end).
+struct BinRange {
+  std::size_t begin = 0;  // first bin
+  std::size_t end = 0;    // one past the last bin
+  std::size_t size() const { return end - begin; }
+};
+
 // Unit groups (brain area, electrode subregion, cell type).
 struct UnitGroups {
   std::vector<int> codes;          // length N, in [0, names.size())
@@ -56,6 +63,9 @@ class Recording {
   void set_labels(BinLabels labels);
   void set_behaviour(Behaviour behaviour);
   void set_groups(UnitGroups groups);
+  // Trials (NWB trials or epochs, MATLAB trial stacks) as bin ranges, in the source's order;
+  // each must be non-empty and inside [0, B). `--windows trials` uses them.
+  void set_trials(std::vector<BinRange> trials);
   // Time of the start of bin 0 in the source's clock (spike-time files).
   void set_start_time_s(double start_s) { start_time_s_ = start_s; }
 
@@ -69,6 +79,7 @@ class Recording {
   const std::optional<BinLabels>& labels() const { return labels_; }
   const std::optional<Behaviour>& behaviour() const { return behaviour_; }
   const std::optional<UnitGroups>& groups() const { return groups_; }
+  const std::vector<BinRange>& trials() const { return trials_; }
 
  private:
   Activity activity_;
@@ -78,6 +89,7 @@ class Recording {
   std::optional<BinLabels> labels_;
   std::optional<Behaviour> behaviour_;
   std::optional<UnitGroups> groups_;
+  std::vector<BinRange> trials_;
   std::string origin_;
 };
 

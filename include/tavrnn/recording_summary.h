@@ -29,6 +29,7 @@ struct RecordingSummary {
   std::vector<Count> groups;  // units per group
   std::size_t behaviour_dims = 0;
   std::vector<std::string> behaviour_names;
+  std::size_t n_trials = 0;  // Recording::trials(), e.g. NWB trials
 
   nlohmann::json to_json() const;
   std::string to_text() const;  // the one-screen table of `tavrnn info`

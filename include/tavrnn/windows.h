@@ -10,12 +10,6 @@
 
 namespace tavrnn {
 
-struct BinRange {
-  std::size_t begin = 0;  // first bin
-  std::size_t end = 0;    // one past the last bin
-  std::size_t size() const { return end - begin; }
-};
-
 struct Window {
   std::vector<BinRange> ranges;  // one, or several (concatenated segments)
   int label = BinLabels::kUnlabelled;  // majority label of its labelled bins
@@ -42,6 +36,10 @@ class WindowPlan {
   static WindowPlan segments(const Recording& recording, std::size_t min_bins, SegmentMode mode);
   // Ranges in the given order (from a CSV/JSON file or the command line).
   static WindowPlan explicit_ranges(const Recording& recording, std::vector<BinRange> ranges);
+  // One window per trial of the recording (Recording::trials(), e.g. the
+  // rows of an NWB trials table), in the table's order; labelled like any
+  // window, by the majority label of its bins.
+  static WindowPlan trials(const Recording& recording);
   // Windows of this plan by index, in the given order (DishBrain: 5,14,17,0,9,8).
   WindowPlan select(const std::vector<std::size_t>& indices) const;
 
@@ -61,6 +59,7 @@ class WindowPlan {
 //   segments[:MINLEN[:contiguous|concatenated]] MINLEN default 1 bin, mode
 //                                              default contiguous
 //   explicit:FILE                              read_window_ranges(FILE)
+//   trials                                     WindowPlan::trials
 // Throws Error naming the part that is not understood.
 WindowPlan parse_window_plan(const Recording& recording, const std::string& spec);
 

@@ -11,6 +11,7 @@
 #include "tavrnn/io/csv.h"
 #include "tavrnn/io/npy.h"
 #include "tavrnn/io/npz.h"
+#include "recording_readers.h"
 
 namespace tavrnn::io {
 namespace fs = std::filesystem;
@@ -22,6 +23,8 @@ std::string recording_format_name(RecordingFormat format) {
     case RecordingFormat::Npy: return "npy";
     case RecordingFormat::CsvSpikes: return "csv-spikes";
     case RecordingFormat::CsvCounts: return "csv-counts";
+    case RecordingFormat::Nwb: return "nwb";
+    case RecordingFormat::Mat: return "mat";
   }
   return "?";
 }
@@ -281,8 +284,13 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
       format = RecordingFormat::Npy;
     } else if (ext == ".csv" || ext == ".tsv" || ext == ".txt") {
       format = sniff_csv(path);
+    } else if (ext == ".nwb") {
+      format = RecordingFormat::Nwb;
+    } else if (ext == ".mat") {
+      format = RecordingFormat::Mat;
     } else {
-      throw Error(fmt::format("reading {}: unknown file type '{}' (expected .npz, .npy or .csv; "
+      throw Error(fmt::format("reading {}: unknown file type '{}' (expected .npz, .npy, .csv, "
+                              ".nwb or .mat; "
                               "or give --format)",
                               path.string(), ext));
     }
@@ -315,6 +323,12 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
       recording->set_start_time_s(options.start_s.value_or(0.0));
       break;
     }
+    case RecordingFormat::Nwb:
+      recording.emplace(read_nwb_recording(path, options));
+      break;
+    case RecordingFormat::Mat:
+      recording.emplace(read_mat_recording(path, options));
+      break;
     case RecordingFormat::Auto:
       break;
   }

@@ -5,20 +5,24 @@
 #include <optional>
 #include <string>
 
+#include "tavrnn/io/mat.h"
+#include "tavrnn/io/nwb.h"
 #include "tavrnn/recording.h"
 
 namespace tavrnn::io {
 
-enum class RecordingFormat { Auto, Npz, Npy, CsvSpikes, CsvCounts };
+enum class RecordingFormat { Auto, Npz, Npy, CsvSpikes, CsvCounts, Nwb, Mat };
 
 struct RecordingReadOptions {
   RecordingFormat format = RecordingFormat::Auto;  // Auto: from the extension and CSV header
   bool time_major = false;             // arrays are bins x units (CEBRA, scikit-learn)
   std::optional<double> bin_width_s;   // required for spike times and .npy/.csv counts
                                        // unless the file has bin_width_s
-  std::optional<double> start_s;       // binning range for spike times
+  std::optional<double> start_s;       // binning range for spike times (and NWB trials)
   std::optional<double> stop_s;
   std::optional<std::filesystem::path> labels_csv;  // per-bin labels from a CSV
+  NwbSelection nwb;
+  MatSelection mat;
 };
 
 Recording read_recording(const std::filesystem::path& path, const RecordingReadOptions& options);

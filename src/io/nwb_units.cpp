@@ -1,0 +1,84 @@
+// Spiking units from an NWB Units table: the ragged spike_times column is
+// read in one bulk read and split by its VectorIndex, because recordings hold
+// 1e8+ spikes and one read per unit would be thousands of small HDF5 reads.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "hdf5_file.h"
+#include "nwb_table.h"
+#include "tavrnn/error.h"
+#include "tavrnn/io/nwb.h"
+
+namespace tavrnn::io {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string find_units_table(const hdf5::File& file, const std::string& name) {
+  return resolve_nwb_object(nwb::find_typed_groups(file, {"Units"}), name,
+                            "Units table (neurodata_type 'Units')", file.name());
+}
+
+std::vector<std::vector<std::pair<double, double>>> read_obs_intervals(const hdf5::File& file,
+                                                                       const std::string& table,
+                                                                       std::size_t n_units) {
+  const std::string path = nwb::join(table, "obs_intervals");
+  if (!file.is_dataset(path)) return {};
+  const std::vector<std::size_t> shape = file.shape(path);
+  if (shape.size() != 2 || shape[1] != 2) {
+    file.fail(path, fmt::format("expected [intervals, 2] (start, stop), found {} dimensions{}",
+                                shape.size(), shape.size() == 2 ? " of width " + std::to_string(shape[1]) : ""));
+  }
+  const std::vector<double> values = file.read_doubles(path);
+  const auto offsets = nwb::checked_index(file, path + "_index", n_units, shape[0]);
+  std::vector<std::vector<std::pair<double, double>>> out(n_units);
+  std::size_t begin = 0;
+  for (std::size_t u = 0; u < n_units; ++u) {
+    for (std::size_t k = begin; k < offsets[u]; ++k) out[u].emplace_back(values[2 * k], values[2 * k + 1]);
+    begin = offsets[u];
+  }
+  return out;
+}
+
+}  // namespace
+
+NwbUnits read_nwb_units(const fs::path& path, const std::string& table_name) {
+  const hdf5::File file(path);
+  const std::string table = find_units_table(file, table_name);
+  const std::size_t n_units = nwb::table_rows(file, table);
+  const std::string times_path = nwb::join(table, "spike_times");
+  if (!file.is_dataset(times_path)) {
+    file.fail(table, "expected a 'spike_times' column (Units table), found none");
+  }
+  std::vector<double> times = file.read_doubles(times_path);  // the one bulk read
+  const auto offsets = nwb::checked_index(file, times_path + "_index", n_units, times.size());
+
+  NwbUnits units;
+  units.table_path = table;
+  for (std::int64_t id : file.read_int64s(nwb::join(table, "id"))) {
+    units.trains.unit_ids.push_back(std::to_string(id));
+  }
+  units.trains.times_s.resize(n_units);
+  std::size_t begin = 0;
+  for (std::size_t u = 0; u < n_units; ++u) {
+    auto& train = units.trains.times_s[u];
+    train.assign(times.begin() + static_cast<std::ptrdiff_t>(begin),
+                 times.begin() + static_cast<std::ptrdiff_t>(offsets[u]));
+    // NWB does not require sorted spike times; binning does.
+    if (!std::is_sorted(train.begin(), train.end())) std::sort(train.begin(), train.end());
+    begin = offsets[u];
+  }
+  times = {};
+  units.trains.validate(fmt::format("reading {}: {}", file.name(), times_path));
+  units.obs_intervals = read_obs_intervals(file, table, n_units);
+  return units;
+}
+
+std::vector<std::string> read_nwb_column_text(const fs::path& path, const std::string& table,
+                                              const std::string& column) {
+  const hdf5::File file(path);
+  return nwb::column_text(file, table, column);
+}
+
+}  // namespace tavrnn::io
