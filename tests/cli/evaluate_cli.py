@@ -79,12 +79,12 @@ def group_silhouettes_match():
 def reconstruction_matches():
     rows = metrics["reconstruction"]["per_window"]
     assert metrics["reconstruction"]["negatives"] == "all"
-    n = emb["mu"].shape[1]
+    n = n_units  # the history node's edges are not scored
     iu = np.triu_indices(n, 1)
     for r in rows:
         t = r["window"]
-        a = g["A"][t][iu].astype(int)
-        z = emb["mu"][t].astype(np.float64)
+        a = g["A"][t][:n, :n][iu].astype(int)
+        z = emb["mu"][t, :n].astype(np.float64)
         s = 1 / (1 + np.exp(-(z @ z.T)[iu]))
         close(r["roc_auc_score"], roc_auc_score(a, s), what=f"window {t} roc_auc_score")
         close(r["average_precision_score"], average_precision_score(a, s), what=f"window {t} AP")
