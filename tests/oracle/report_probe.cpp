@@ -4,7 +4,7 @@
 //   pca IN OUT         x [n, d], k -> scores, components, explained_variance,
 //                      explained_variance_ratio, mean
 //   affinities IN OUT  squared_distances [n, n] or x [n, d], perplexity ->
-//                      conditional (p_{j|i}), joint (P)
+//                      conditional (p_{j|i}), joint (P), squared_distances
 //   tsne IN OUT        x [n, d] or joint [n, n] (then with initial), perplexity, init ("pca" | "random"), seed,
 //                      optional iterations, exploration_iterations, initial [n, 2] ->
 //                      embedding, kl_divergence,
@@ -52,6 +52,7 @@ void affinities(const NpzArrays& in, Arrays& out) {
   const double perplexity = get(in, "perplexity").as_double(0);
   out.emplace_back("conditional", tavrnn::to_ndarray(conditional_probabilities(d, perplexity)));
   out.emplace_back("joint", tavrnn::to_ndarray(joint_probabilities(d, perplexity)));
+  out.emplace_back("squared_distances", tavrnn::to_ndarray(d));
 }
 
 void tsne(const NpzArrays& in, Arrays& out) {
