@@ -31,14 +31,14 @@ struct RowDistributions {
   torch::Tensor entropy;  // [n] natural log
 };
 
-RowDistributions rows_at(const torch::Tensor& d, const torch::Tensor& beta,
-                         const torch::Tensor& off_diagonal) {
-  torch::Tensor p = torch::exp(-d * beta.unsqueeze(1)) * off_diagonal;
+// In place where possible: the search runs up to 100 times over [n, n].
+RowDistributions rows_at(const torch::Tensor& d, const torch::Tensor& beta) {
+  torch::Tensor p = (d * -beta.unsqueeze(1)).exp_().fill_diagonal_(0);
   torch::Tensor sum = p.sum(1);
   sum = torch::where(sum == 0, torch::full_like(sum, kEmptyRowSum), sum);
-  p = p / sum.unsqueeze(1);
+  p.div_(sum.unsqueeze(1));
   // H = log(sum) + beta * E[d]: the entropy of the normalised row.
-  torch::Tensor entropy = sum.log() + beta * (d * p).sum(1);
+  torch::Tensor entropy = sum.log_() + beta * (d * p).sum(1);
   return {p, entropy};
 }
 
@@ -53,7 +53,6 @@ torch::Tensor conditional_probabilities(const torch::Tensor& squared_distances,
                             perplexity));
   const torch::Tensor d = squared_distances.to(torch::kFloat64);
   const auto options = d.options();
-  const torch::Tensor off_diagonal = 1 - torch::eye(n, options);
   const double target = std::log(perplexity);
   const double inf = std::numeric_limits<double>::infinity();
 
@@ -62,7 +61,7 @@ torch::Tensor conditional_probabilities(const torch::Tensor& squared_distances,
   torch::Tensor beta_max = torch::full({n}, inf, options);
   torch::Tensor done = torch::zeros({n}, options.dtype(torch::kBool));
   for (int step = 0; step < kMaxSteps; ++step) {
-    const torch::Tensor diff = rows_at(d, beta, off_diagonal).entropy - target;
+    const torch::Tensor diff = rows_at(d, beta).entropy - target;
     done = done | (diff.abs() <= kEntropyTolerance);
     // sklearn keeps the P of its last step; the beta of that step is kept here.
     if (step == kMaxSteps - 1 || done.all().item<bool>()) break;
@@ -76,16 +75,15 @@ torch::Tensor conditional_probabilities(const torch::Tensor& squared_distances,
     beta_max = torch::where(~done & ~up, beta, beta_max);
     beta = torch::where(done, beta, torch::where(up, raised, lowered));
   }
-  return rows_at(d, beta, off_diagonal).p;
+  return rows_at(d, beta).p;
 }
 
 torch::Tensor joint_probabilities(const torch::Tensor& squared_distances, double perplexity) {
   const torch::Tensor conditional = conditional_probabilities(squared_distances, perplexity);
-  const std::int64_t n = conditional.size(0);
   torch::Tensor p = conditional + conditional.t();
-  p = p / p.sum().clamp_min(DBL_EPSILON);
+  p.div_(p.sum().clamp_min(DBL_EPSILON));
   // Like sklearn, no pair gets exactly zero probability (log P in the KL).
-  return p.clamp_min(DBL_EPSILON) * (1 - torch::eye(n, p.options()));
+  return p.clamp_min_(DBL_EPSILON).fill_diagonal_(0);
 }
 
 torch::Tensor squared_euclidean_distances(const torch::Tensor& x) {
@@ -97,8 +95,10 @@ torch::Tensor squared_euclidean_distances(const torch::Tensor& x) {
   const torch::Tensor norms = x64.square().sum(1);
   // |a|^2 + |b|^2 - 2 a.b (one matrix product; what sklearn's
   // pairwise_distances computes) can go slightly negative by cancellation.
-  torch::Tensor d = (norms.unsqueeze(1) + norms.unsqueeze(0) - 2 * x64.mm(x64.t())).clamp_min(0);
-  return d.fill_diagonal_(0);
+  return torch::addmm(norms.unsqueeze(1), x64, x64.t(), /*beta=*/1, /*alpha=*/-2)
+      .add_(norms.unsqueeze(0))
+      .clamp_min_(0)
+      .fill_diagonal_(0);
 }
 
 }  // namespace tavrnn::report

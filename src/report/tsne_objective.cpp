@@ -26,7 +26,7 @@ KlObjective kl_objective(const torch::Tensor& p, const torch::Tensor& y, double 
   if (with_kl) {
     // sklearn floors Q at DBL_EPSILON so that log(P / Q) stays finite.
     const torch::Tensor q = (w * inverse_sum).clamp_min_(DBL_EPSILON);
-    out.kl = (p * (p.clamp_min(DBL_EPSILON) / q).log_()).sum();
+    out.kl = p.clamp_min(DBL_EPSILON).div_(q).log_().mul_(p).sum();
   }
   // m = (p - q) * kernel; the floor on q is left out here: it binds only
   // when w / sum(w) < 2.2e-16, i.e. for maps ~10^4 units across, and would
