@@ -69,15 +69,6 @@ struct Phase {
   std::int64_t without_progress;
 };
 
-}  // namespace
-
-double tsne_learning_rate(const TsneOptions& options, std::int64_t n) {
-  if (options.learning_rate) return *options.learning_rate;
-  return std::max(static_cast<double>(n) / options.early_exaggeration / 4, 50.0);
-}
-
-namespace {
-
 // p: [n, n] joint probabilities, y: [n, dimensions] start, both float64.
 TsneResult optimise(const torch::Tensor& p, torch::Tensor y, const TsneOptions& options) {
   const double learning_rate = tsne_learning_rate(options, p.size(0));
@@ -98,9 +89,10 @@ TsneResult optimise(const torch::Tensor& p, torch::Tensor y, const TsneOptions& 
     for (std::int64_t i = last + 1; i < phase.end; ++i) {
       const bool check = (i + 1) % options.check_every == 0;
       detail::KlObjective objective = detail::kl_objective(target, y, dof, check);
-      // Gains grow where the gradient's sign flipped against the velocity.
-      const torch::Tensor flipped = (velocity * objective.gradient) < 0;
-      gains = torch::where(flipped, gains + 0.2, gains * 0.8).clamp_min_(options.min_gain);
+      // A gain grows while the velocity still points downhill (against the
+      // gradient) and shrinks once the coordinate has overshot.
+      const torch::Tensor downhill = (velocity * objective.gradient) < 0;
+      gains = torch::where(downhill, gains + 0.2, gains * 0.8).clamp_min_(options.min_gain);
       const torch::Tensor step = objective.gradient * gains;
       velocity = phase.momentum * velocity - learning_rate * step;
       y = y + velocity;
@@ -129,6 +121,11 @@ TsneResult optimise(const torch::Tensor& p, torch::Tensor y, const TsneOptions& 
 }
 
 }  // namespace
+
+double tsne_learning_rate(const TsneOptions& options, std::int64_t n) {
+  if (options.learning_rate) return *options.learning_rate;
+  return std::max(static_cast<double>(n) / options.early_exaggeration / 4, 50.0);
+}
 
 TsneResult tsne(const torch::Tensor& x, const TsneOptions& options) {
   if (x.dim() != 2 || !x.is_floating_point())
