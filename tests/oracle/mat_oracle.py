@@ -26,7 +26,7 @@ import scipy.io as sio
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
-from tavrnn_testing import Checks, run_tavrnn  # noqa: E402
+from tavrnn_testing import Checks, expect_one_line_error, run_tavrnn  # noqa: E402
 
 PROBE = os.environ["TAVRNN_RECORDING_PROBE"]
 DATA = os.path.join(os.environ.get("TAVRNN_SHARED_DIR", ""), "data")
@@ -234,20 +234,10 @@ def check_written(tmp):
 
 
 def expect_error(name, args, *substrings):
+    needed = substrings if "--bin-width" in substrings else (os.path.basename(args[1]),) + substrings
+
     def run():
-        proc = subprocess.run([os.environ["TAVRNN_CLI"], *args], capture_output=True, text=True,
-                              timeout=300)
-        lines = [l for l in proc.stderr.splitlines() if l.strip()]
-        msg = proc.stderr.strip()
-        if proc.returncode != 1:
-            raise AssertionError(f"exit {proc.returncode}, expected 1; stderr: {msg}")
-        if len(lines) != 1:
-            raise AssertionError(f"expected one line on stderr, found {len(lines)}: {msg}")
-        needed = substrings if "--bin-width" in substrings else (os.path.basename(args[1]),) + substrings
-        for s in needed:
-            if s not in msg:
-                raise AssertionError(f"{s!r} not in: {msg}")
-        print(f"     {msg}")
+        print(f"     {expect_one_line_error(args, needed)}")
     checks.check(f"error: {name}", run)
 
 

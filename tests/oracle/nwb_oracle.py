@@ -29,7 +29,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
 import nwb_files  # noqa: E402
-from tavrnn_testing import Checks, run_tavrnn  # noqa: E402
+from tavrnn_testing import Checks, expect_one_line_error, run_tavrnn  # noqa: E402
 
 PROBE = os.environ["TAVRNN_RECORDING_PROBE"]
 SHARED = os.path.join(os.environ.get("TAVRNN_SHARED_DIR", ""), "data", "nwb-test-files")
@@ -334,18 +334,8 @@ def check_written_session(tmp):
 
 def expect_error(name, args, *substrings):
     def run():
-        proc = subprocess.run([os.environ["TAVRNN_CLI"], *args], capture_output=True, text=True,
-                              timeout=120)
-        lines = [l for l in proc.stderr.splitlines() if l.strip()]
-        msg = proc.stderr.strip()
-        if proc.returncode != 1:
-            raise AssertionError(f"exit {proc.returncode}, expected 1; stderr: {msg}")
-        if len(lines) != 1:
-            raise AssertionError(f"expected one line on stderr, found {len(lines)}: {msg}")
-        for s in (os.path.basename(args[1]),) + substrings:
-            if s not in msg:
-                raise AssertionError(f"{s!r} not in: {msg}")
-        print(f"     {msg}")
+        needed = (os.path.basename(args[1]),) + substrings
+        print(f"     {expect_one_line_error(args, needed, timeout=120)}")
     checks.check(f"error: {name}", run)
 
 

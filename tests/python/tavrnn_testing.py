@@ -16,6 +16,24 @@ def run_tavrnn(*args, expect=0, timeout=300):
     return proc
 
 
+def expect_one_line_error(args, substrings, timeout=300):
+    """Runs $TAVRNN_CLI with args and requires what every bad input must give:
+    exit status 1 and exactly one line on stderr holding every substring.
+    Returns that line."""
+    proc = subprocess.run([os.environ["TAVRNN_CLI"], *args], capture_output=True, text=True,
+                          timeout=timeout)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    msg = proc.stderr.strip()
+    if proc.returncode != 1:
+        raise AssertionError(f"exit {proc.returncode}, expected 1; stderr: {msg}")
+    if len(lines) != 1:
+        raise AssertionError(f"expected one line on stderr, found {len(lines)}: {msg}")
+    for s in substrings:
+        if s not in msg:
+            raise AssertionError(f"{s!r} not in: {msg}")
+    return msg
+
+
 class Checks:
     """check(name, fn) runs fn and records it; finish() prints the tally and exits."""
 
