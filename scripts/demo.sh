@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: simulate a hippocampus-like recording with planted structure,
-# build its functional-connectivity graphs, train TAVRNN on them, and say
-# where everything is. Later stages (evaluate, report) join as they land.
+# build its functional-connectivity graphs, train TAVRNN on them, evaluate
+# the embeddings, and say where everything is. The report joins as it lands.
 set -euo pipefail
 TAVRNN=${1:-build/tavrnn}
 OUT=${DEMO_OUT:-demo-output}
@@ -21,8 +21,12 @@ echo "== 3. fit TAVRNN (resumes, and so skips, a finished run)"
 if [[ -f "$OUT/run/model.pt" ]]; then resume=--resume; else resume=; fi
 "$TAVRNN" fit "$OUT/graphs.npz" --out "$OUT/run" --epochs 60 --seed 1 $resume
 echo
+echo "== 4. evaluate: decode the track end from the population embeddings, unit groups, reconstruction"
+"$TAVRNN" evaluate "$OUT/run"
+echo
 echo "== files"
 echo "  recording:    $OUT/recording.npz, $OUT/ground_truth.json"
 echo "  graphs:       $OUT/graphs.npz"
 echo "  model:        $OUT/run/model.pt, $OUT/run/run.json, $OUT/run/training_log.csv"
 echo "  embeddings:   $OUT/run/embeddings.npz   (numpy: np.load('$OUT/run/embeddings.npz')['mu'])"
+echo "  metrics:      $OUT/run/metrics.json     (docs/evaluation.md)"
