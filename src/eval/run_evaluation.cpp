@@ -75,11 +75,32 @@ std::vector<std::size_t> active_units(const graphs::GraphSequence* graphs, std::
   return active;
 }
 
-json decoding_section(const torch::Tensor& population, const EmbeddingsFile& e,
+// The windows decoding and clustering judge: labelled, pure enough.
+struct LabelledWindows {
+  std::vector<std::size_t> windows;
+  std::vector<int> labels;  // one per window above
+};
+
+LabelledWindows labelled(const EmbeddingsFile& e, double min_purity) {
+  LabelledWindows l;
+  l.windows = labelled_windows(e.window_label, e.window_purity, min_purity);
+  for (auto w : l.windows) l.labels.push_back(e.window_label[w]);
+  return l;
+}
+
+std::vector<int> k_means_labels(const torch::Tensor& x, std::size_t k, std::size_t n_init,
+                                std::uint64_t seed) {
+  KMeansOptions km;
+  km.n_clusters = k;
+  km.n_init = n_init;
+  km.seed = seed;
+  return k_means(x, km).labels;
+}
+
+json decoding_section(const torch::Tensor& population, const LabelledWindows& l,
                       const EvaluationOptions& options) {
-  const auto windows = labelled_windows(e.window_label, e.window_purity, options.min_purity);
-  std::vector<int> labels;
-  for (auto w : windows) labels.push_back(e.window_label[w]);
+  const auto& windows = l.windows;
+  const auto& labels = l.labels;
   std::map<int, std::size_t> per_class;
   for (int l : labels) ++per_class[l];
   json out = {{"windows", windows.size()}, {"classes", per_class.size()}};
@@ -130,11 +151,10 @@ json decoding_section(const torch::Tensor& population, const EmbeddingsFile& e,
   return out;
 }
 
-json clustering_section(const torch::Tensor& population, const EmbeddingsFile& e,
+json clustering_section(const torch::Tensor& population, const LabelledWindows& l,
                         const EvaluationOptions& options) {
-  const auto windows = labelled_windows(e.window_label, e.window_purity, options.min_purity);
-  std::vector<int> labels;
-  for (auto w : windows) labels.push_back(e.window_label[w]);
+  const auto& windows = l.windows;
+  const auto& labels = l.labels;
   const std::size_t k = distinct(labels);
   json out = {{"windows", windows.size()}, {"n_clusters", k}};
   if (k < 2 || windows.size() <= k) {
@@ -142,11 +162,7 @@ json clustering_section(const torch::Tensor& population, const EmbeddingsFile& e
     return out;
   }
   const auto x = rows(population, windows);
-  KMeansOptions km;
-  km.n_clusters = k;
-  km.n_init = options.kmeans_n_init;
-  km.seed = options.seed;
-  const auto clusters = k_means(x, km).labels;
+  const auto clusters = k_means_labels(x, k, options.kmeans_n_init, options.seed);
   out["adjusted_rand_score"] = adjusted_rand_score(labels, clusters);
   out["normalized_mutual_info_score"] = normalized_mutual_info_score(labels, clusters);
   out["silhouette_score"] = silhouette_score(x, labels);
@@ -182,11 +198,7 @@ json groups_section(const EmbeddingsFile& e, const graphs::GraphSequence* graphs
       continue;
     }
     const auto z = rows(e.mu[static_cast<int64_t>(t)], units);
-    KMeansOptions km;
-    km.n_clusters = k;
-    km.n_init = options.kmeans_n_init;
-    km.seed = options.seed + t;
-    const auto clusters = k_means(z, km).labels;
+    const auto clusters = k_means_labels(z, k, options.kmeans_n_init, options.seed + t);
     row["silhouette_score"] = silhouette_score(z, truth);
     row["adjusted_rand_score"] = adjusted_rand_score(truth, clusters);
     row["normalized_mutual_info_score"] = normalized_mutual_info_score(truth, clusters);
@@ -260,7 +272,8 @@ json reconstruction_section(const EmbeddingsFile& e, const graphs::GraphSequence
       continue;
     }
     r.seed = options.seed + t;
-    const auto s = reconstruction_scores(e.mu[static_cast<int64_t>(t)].narrow(0, 0, static_cast<int64_t>(nodes)), a, r);
+    const auto units = e.mu[static_cast<int64_t>(t)].narrow(0, 0, static_cast<int64_t>(nodes));
+    const auto s = reconstruction_scores(units, a, r);
     row["roc_auc_score"] = s.roc_auc;
     row["average_precision_score"] = s.average_precision;
     row["positives"] = s.positives;
@@ -286,8 +299,9 @@ json evaluate_embeddings(const EmbeddingsFile& e, const graphs::GraphSequence* g
   json m = {{"model", e.model}, {"windows", e.n_windows()}, {"units", e.n_units()},
             {"population_embedding", used}, {"population_dims", population.size(1)},
             {"min_purity", options.min_purity}};
-  m["decoding"] = decoding_section(population, e, options);
-  m["clustering"] = clustering_section(population, e, options);
+  const auto decoded = labelled(e, options.min_purity);
+  m["decoding"] = decoding_section(population, decoded, options);
+  m["clustering"] = clustering_section(population, decoded, options);
   m["groups"] = groups_section(e, graphs, options);
   if (graphs != nullptr) m["reconstruction"] = reconstruction_section(e, *graphs, options);
   return m;
