@@ -10,11 +10,13 @@ zero-variance rows. float32 must agree to 1e-5.
 Run with TAVRNN_GRAPHS_PROBE set to the probe binary (ctest does this).
 """
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from tavrnn_testing import npz_probe  # noqa: E402
 
 PROBE = os.environ["TAVRNN_GRAPHS_PROBE"]
 tmp = tempfile.mkdtemp(prefix="tavrnn-corr-")
@@ -23,12 +25,7 @@ passed = 0
 
 
 def probe(mode, **arrays):
-    src, dst = os.path.join(tmp, "in.npz"), os.path.join(tmp, "out.npz")
-    np.savez(src, **arrays)
-    proc = subprocess.run([PROBE, mode, src, dst], capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        raise AssertionError(f"probe {mode} exit {proc.returncode}: {proc.stderr}")
-    return np.load(dst)
+    return npz_probe(PROBE, mode, arrays, tmp, timeout=300)
 
 
 def numpy_r(y):

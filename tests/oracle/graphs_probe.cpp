@@ -19,12 +19,13 @@
 #include "tavrnn/graphs/correlation.h"
 #include "tavrnn/graphs/rmt_filter.h"
 #include "tavrnn/io/npz.h"
+#include "npz_probe_main.h"
 
 namespace {
 
 using tavrnn::io::DType;
 using tavrnn::io::NdArray;
-using Arrays = std::vector<std::pair<std::string, NdArray>>;
+using tavrnn::probe::Arrays;
 
 torch::Tensor tensor(const NdArray& a) {
   std::vector<int64_t> shape(a.shape.begin(), a.shape.end());
@@ -125,30 +126,9 @@ void bounds(const tavrnn::io::NpzArrays& in, Arrays& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: tavrnn_graphs_probe correlation|filter|surrogates|bounds IN.npz OUT.npz\n";
-    return 2;
-  }
-  const std::string mode = argv[1];
-  try {
-    const tavrnn::io::NpzArrays in = tavrnn::io::read_npz(argv[2]);
-    Arrays out;
-    if (mode == "correlation")
-      correlation(in, out);
-    else if (mode == "filter")
-      filter(in, out);
-    else if (mode == "surrogates")
-      surrogates(in, out);
-    else if (mode == "bounds")
-      bounds(in, out);
-    else {
-      std::cerr << "tavrnn_graphs_probe: unknown mode '" << mode << "'\n";
-      return 2;
-    }
-    tavrnn::io::write_npz(argv[3], out, /*compress=*/false);
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  return tavrnn::probe::run_npz_probe(argc, argv, "tavrnn_graphs_probe",
+                                      {{"correlation", correlation},
+                                       {"filter", filter},
+                                       {"surrogates", surrogates},
+                                       {"bounds", bounds}});
 }

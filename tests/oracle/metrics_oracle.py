@@ -34,7 +34,6 @@ and, for k-means, against sklearn's result on the same data.
 Run with TAVRNN_EVAL_PROBE set to the probe binary (ctest does this).
 """
 import os
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -50,7 +49,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from tavrnn_testing import Checks  # noqa: E402
+from tavrnn_testing import Checks, npz_probe, run_npz_probe  # noqa: E402
 
 warnings.simplefilter("ignore")  # sklearn's warnings on the edge cases are expected
 checks = Checks()
@@ -66,23 +65,13 @@ def note(name, diff):
     measured[name] = max(measured.get(name, 0.0), float(diff))
 
 
-def run_probe(mode, arrays):
-    src, dst = os.path.join(tmp, "in.npz"), os.path.join(tmp, "out.npz")
-    np.savez(src, **arrays)
-    proc = subprocess.run([PROBE, mode, src, dst], capture_output=True, text=True, timeout=600)
-    return proc, dst
-
-
 def probe(mode, **arrays):
-    proc, dst = run_probe(mode, arrays)
-    if proc.returncode != 0:
-        raise AssertionError(f"probe {mode} exit {proc.returncode}: {proc.stderr}")
-    return dict(np.load(dst))
+    return npz_probe(PROBE, mode, arrays, tmp)
 
 
 def probe_fails(mode, **arrays):
     """The probe must refuse with a tavrnn::Error (exit 1) and a message."""
-    proc, _ = run_probe(mode, arrays)
+    proc, _ = run_npz_probe(PROBE, mode, arrays, tmp)
     assert proc.returncode == 1 and proc.stderr.strip(), \
         f"probe {mode} should fail, exit {proc.returncode}: {proc.stderr}"
     return proc.stderr.strip()

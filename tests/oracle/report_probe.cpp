@@ -17,6 +17,7 @@
 
 #include "tavrnn/error.h"
 #include "tavrnn/io/npz.h"
+#include "npz_probe_main.h"
 #include "tavrnn/report/pca.h"
 #include "tavrnn/report/tsne.h"
 #include "tavrnn/tensor/ndarray_tensor.h"
@@ -25,7 +26,7 @@ namespace {
 
 using tavrnn::io::NdArray;
 using tavrnn::io::NpzArrays;
-using Arrays = std::vector<std::pair<std::string, NdArray>>;
+using tavrnn::probe::Arrays;
 
 const NdArray& get(const NpzArrays& in, const std::string& key) {
   return tavrnn::io::require_array(in, key, "probe input");
@@ -81,28 +82,6 @@ void tsne(const NpzArrays& in, Arrays& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: tavrnn_report_probe pca|affinities|tsne IN.npz OUT.npz\n";
-    return 2;
-  }
-  const std::string mode = argv[1];
-  try {
-    const NpzArrays in = tavrnn::io::read_npz(argv[2]);
-    Arrays out;
-    if (mode == "pca")
-      pca(in, out);
-    else if (mode == "affinities")
-      affinities(in, out);
-    else if (mode == "tsne")
-      tsne(in, out);
-    else {
-      std::cerr << "tavrnn_report_probe: unknown mode '" << mode << "'\n";
-      return 2;
-    }
-    tavrnn::io::write_npz(argv[3], out, /*compress=*/false);
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  return tavrnn::probe::run_npz_probe(argc, argv, "tavrnn_report_probe",
+                                      {{"pca", pca}, {"affinities", affinities}, {"tsne", tsne}});
 }

@@ -16,7 +16,6 @@ random-matrix filtering (graphs/rmt_filter.h, graphs/surrogate_spectrum.h).
 Run with TAVRNN_GRAPHS_PROBE set to the probe binary (ctest does this).
 """
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -24,7 +23,7 @@ import numpy as np
 from scipy import integrate, optimize
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from tavrnn_testing import Checks  # noqa: E402
+from tavrnn_testing import Checks, npz_probe  # noqa: E402
 
 checks = Checks()
 check = checks.check
@@ -34,12 +33,7 @@ tmp = tempfile.mkdtemp(prefix="tavrnn-rmt-")
 
 
 def probe(mode, **arrays):
-    src, dst = os.path.join(tmp, "in.npz"), os.path.join(tmp, "out.npz")
-    np.savez(src, **arrays)
-    proc = subprocess.run([PROBE, mode, src, dst], capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0:
-        raise AssertionError(f"probe {mode} exit {proc.returncode}: {proc.stderr}")
-    return dict(np.load(dst))
+    return npz_probe(PROBE, mode, arrays, tmp)
 
 
 def corr(y):

@@ -27,7 +27,6 @@ report/tsne.h) through tavrnn_report_probe.
 Run with TAVRNN_REPORT_PROBE set to the probe binary (ctest does this).
 """
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -39,7 +38,7 @@ from sklearn.manifold import TSNE, _t_sne, _utils, trustworthiness
 from sklearn.metrics import pairwise_distances
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from tavrnn_testing import Checks  # noqa: E402
+from tavrnn_testing import Checks, npz_probe  # noqa: E402
 
 checks = Checks()
 check = checks.check
@@ -52,12 +51,7 @@ TRUST_TOLERANCE = 0.005
 
 
 def probe(mode, **arrays):
-    src, dst = os.path.join(tmp, "in.npz"), os.path.join(tmp, "out.npz")
-    np.savez(src, **arrays)
-    proc = subprocess.run([PROBE, mode, src, dst], capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0:
-        raise AssertionError(f"probe {mode} exit {proc.returncode}: {proc.stderr}")
-    return dict(np.load(dst))
+    return npz_probe(PROBE, mode, arrays, tmp)
 
 
 def datasets():

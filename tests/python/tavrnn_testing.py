@@ -1,9 +1,12 @@
 """What the Python checks under tests/cli and tests/oracle share: running the
-tavrnn CLI with an expected exit status, and a tally of named checks that
-reports every failure and ends with the 'N passed, N failed' line ctest shows."""
+tavrnn CLI with an expected exit status, running an .npz probe, and a tally
+of named checks that reports every failure and ends with the 'N passed, N
+failed' line ctest shows."""
 import os
 import subprocess
 import sys
+
+import numpy as np
 
 
 def run_tavrnn(*args, expect=0, timeout=300):
@@ -14,6 +17,23 @@ def run_tavrnn(*args, expect=0, timeout=300):
         raise AssertionError(f"tavrnn {' '.join(args)}: exit {proc.returncode}, expected {expect}\n"
                              f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
     return proc
+
+
+def run_npz_probe(probe, mode, arrays, workdir, timeout=600):
+    """Runs `probe MODE in.npz out.npz` (tests/oracle/npz_probe_main.h) on
+    `arrays` saved in workdir; returns the finished process and out.npz's path."""
+    src, dst = os.path.join(workdir, "in.npz"), os.path.join(workdir, "out.npz")
+    np.savez(src, **arrays)
+    proc = subprocess.run([probe, mode, src, dst], capture_output=True, text=True, timeout=timeout)
+    return proc, dst
+
+
+def npz_probe(probe, mode, arrays, workdir, timeout=600):
+    """run_npz_probe that must succeed; returns the probe's arrays as a dict."""
+    proc, dst = run_npz_probe(probe, mode, arrays, workdir, timeout)
+    if proc.returncode != 0:
+        raise AssertionError(f"probe {mode} exit {proc.returncode}: {proc.stderr}")
+    return dict(np.load(dst))
 
 
 def expect_one_line_error(args, substrings, timeout=300):
