@@ -1,0 +1,198 @@
+"""`tavrnn run CONFIG.toml` as a user runs it: every stage's outputs, stages
+skipped when up to date and rerun when a setting or an input changes, a run
+killed inside fit resumed to the numbers of an uninterrupted one, inputs
+found relative to the config, and one-line errors for bad configs."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from tavrnn_testing import Checks, expect_one_line_error, run_tavrnn  # noqa: E402
+
+checks = Checks()
+check = checks.check
+
+CLI = os.environ["TAVRNN_CLI"]
+tmp = tempfile.mkdtemp(prefix="tavrnn-run-cli-")
+
+
+def path(*p):
+    return os.path.join(tmp, *p)
+
+
+def write(name, text):
+    os.makedirs(os.path.dirname(path(name)), exist_ok=True)
+    with open(path(name), "w") as f:
+        f.write(text)
+    return path(name)
+
+
+def run(*args, expect=0):
+    # One thread: runs are compared bitwise, which holds per thread count.
+    return run_tavrnn("--threads", "1", "run", *args, expect=expect, timeout=600)
+
+
+SIMULATED = """
+out = "unused"   # --out wins
+seed = 4
+
+[simulate]
+preset = "small"
+
+[graphs]
+windows = "sliding:200:100"
+theta = 0.3
+history-node = true
+features = "rows"
+
+[fit]
+epochs = 8
+checkpoint-every = 1
+
+[evaluate]
+folds = 3
+"""
+CONFIG = write("configs/small.toml", SIMULATED)
+
+
+def stage_lines(proc):
+    return [l for l in proc.stdout.splitlines() if l.startswith("== [")]
+
+
+def record(out):
+    return json.load(open(os.path.join(out, "run.json")))
+
+
+def hashes(out):
+    return {k: v["outputs"] for k, v in record(out)["stages"].items()}
+
+
+def whole_pipeline():
+    proc = run(CONFIG, "--out", path("a"))
+    for f in ("recording.npz", "ground_truth.json", "graphs.npz", "fit/model.pt", "fit/embeddings.npz",
+              "fit/training_log.csv", "fit/run.json", "fit/metrics.json", "run.json"):
+        assert os.path.isfile(path("a", f)), f"missing {f}"
+    r = record(path("a"))
+    assert set(r["stages"]) == {"simulate", "graphs", "fit", "evaluate"}, r["stages"].keys()
+    assert all(s["status"] == "finished" for s in r["stages"].values())
+    assert r["config"]["sha256"] and r["versions"]
+    e = np.load(path("a", "fit", "embeddings.npz"))
+    log = open(path("a", "fit", "training_log.csv")).read().splitlines()
+    assert len(log) == 1 + 8, f"{len(log) - 1} epochs logged, expected 8"
+    assert e["mu"].shape[0] == json.load(open(path("a", "fit", "metrics.json")))["windows"]
+    # the seed reached every stage: simulate --seed 4 gives the same recording by hand
+    run_tavrnn("simulate", "--preset", "small", "--seed", "4", "--out", path("by_hand.npz"))
+    assert open(path("by_hand.npz"), "rb").read() == open(path("a", "recording.npz"), "rb").read()
+    assert "decoding accuracy" in proc.stdout and "run.json" in proc.stdout
+
+
+def rerun_skips_everything():
+    before = hashes(path("a"))
+    mtime = os.path.getmtime(path("a", "fit", "model.pt"))
+    proc = run(CONFIG, "--out", path("a"))
+    lines = stage_lines(proc)
+    assert len(lines) == 4 and all("up to date, skipped" in l for l in lines), lines
+    assert hashes(path("a")) == before
+    assert os.path.getmtime(path("a", "fit", "model.pt")) == mtime
+
+
+def changed_setting_reruns_downstream_only():
+    proc = run(CONFIG, "--out", path("a"), "--set", "fit.epochs=9")
+    lines = stage_lines(proc)
+    assert [("skipped" in l) for l in lines] == [True, True, False, False], lines
+    log = open(path("a", "fit", "training_log.csv")).read().splitlines()
+    assert len(log) == 1 + 9
+
+
+def damaged_output_reruns_its_stage():
+    with open(path("a", "graphs.npz"), "ab") as f:
+        f.write(b"x")
+    lines = stage_lines(run(CONFIG, "--out", path("a"), "--set", "fit.epochs=9"))
+    # graphs rebuilt with the same bytes: fit and evaluate stay valid
+    assert [("skipped" in l) for l in lines] == [True, False, True, True], lines
+
+
+def killed_fit_resumes():
+    common = ["--set", "fit.epochs=300"]
+    run(CONFIG, "--out", path("whole"), *common)
+    proc = subprocess.Popen([CLI, "--threads", "1", "run", CONFIG, "--out", path("killed"), *common],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ckpt = path("killed", "fit", "model.pt")
+    deadline = time.time() + 300
+    while not os.path.exists(ckpt) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, f"the run ended before it was killed ({proc.returncode})"
+    r = record(path("killed"))
+    assert r["stages"]["fit"]["status"] == "started", r["stages"]["fit"]
+    assert "evaluate" not in r["stages"]
+    assert not os.path.exists(path("killed", "fit", "embeddings.npz"))
+    lines = stage_lines(run(CONFIG, "--out", path("killed"), *common))
+    assert [("skipped" in l) for l in lines] == [True, True, False, False], lines
+    a = np.load(path("whole", "fit", "embeddings.npz"))
+    b = np.load(path("killed", "fit", "embeddings.npz"))
+    for key in ("mu", "sigma", "attention"):
+        assert np.array_equal(a[key], b[key]), f"{key} differs after the resumed run"
+    assert json.load(open(path("killed", "fit", "run.json")))["resumed"] is True
+
+
+def recording_relative_to_config():
+    run_tavrnn("simulate", "--preset", "small", "--seed", "2", "--out", path("data", "rec.npz"))
+    cfg = write("configs/nested/real.toml", """
+out = "%s"
+[recording]
+path = "../../data/rec.npz"
+[graphs]
+windows = "sliding:200:100"
+features = "rows"
+[fit]
+epochs = 3
+""" % path("b"))
+    elsewhere = tempfile.mkdtemp(prefix="tavrnn-run-cwd-")
+    proc = subprocess.run([CLI, "--threads", "1", "run", cfg], capture_output=True, text=True,
+                          cwd=elsewhere, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert os.path.isfile(path("b", "fit", "metrics.json"))
+    assert not os.path.exists(path("b", "recording.npz")), "a read recording is not copied"
+    assert record(path("b"))["stages"]["graphs"]["arguments"][0] == path("data", "rec.npz")
+
+
+def bad_configs_say_what_and_where():
+    cases = [
+        ("[graphs\n", ["bad1.toml", "line 1"]),
+        ("out='x'\n[simulate]\npreset='small'\n[grpahs]\n", ["bad2.toml", "[grpahs]", "sections:"]),
+        ("out='x'\n[simulate]\npreset='small'\n[graphs]\nwindows='sliding:200:100'\nthetta = 0.3\n", ["bad3.toml", "[graphs]", "--thetta"]),
+        ("out='x'\n[graphs]\ntheta = 0.3\n", ["bad4.toml", "[simulate]", "[recording]", "neither"]),
+        ("[simulate]\npreset='small'\n", ["bad5.toml", "no output folder"]),
+        ("out='x'\n[recording]\npath='nope.npz'\n", ["bad6.toml", "nope.npz", "does not exist"]),
+        ("out='x'\n[simulate]\npreset='small'\n[fit]\nout='elsewhere'\n", ["bad7.toml", "[fit] out"]),
+        ("out='x'\n[simulate]\npreset='small'\n[fit]\nepochs={a=1}\n", ["bad8.toml", "[fit] epochs", "table"]),
+    ]
+    for i, (text, needles) in enumerate(cases, 1):
+        cfg = write(f"bad/bad{i}.toml", text)
+        expect_one_line_error(["run", cfg], needles)
+    expect_one_line_error(["run", path("bad", "missing.toml")], ["missing.toml", "no such file"])
+    expect_one_line_error(["run", CONFIG, "--out", path("c"), "--set", "noequals"], ["--set noequals"])
+    # an output folder that holds something else's run.json is not reused
+    write("other/run.json", '{"command": "fit"}')
+    expect_one_line_error(["run", CONFIG, "--out", path("other")], ["run.json", "not a `tavrnn run` record"])
+
+
+check("the whole pipeline writes every stage's outputs and run.json", whole_pipeline)
+check("a rerun skips every stage and touches nothing", rerun_skips_everything)
+check("a changed fit setting reruns fit and evaluate only", changed_setting_reruns_downstream_only)
+check("a damaged output reruns its stage; identical bytes keep later stages", damaged_output_reruns_its_stage)
+check("a run killed inside fit resumes to the uninterrupted numbers", killed_fit_resumes)
+check("[recording] path is relative to the config, from any folder", recording_relative_to_config)
+check("bad configs: one line naming the file and the key", bad_configs_say_what_and_where)
+shutil.rmtree(tmp, ignore_errors=True)
+checks.finish()
