@@ -34,7 +34,9 @@ struct RecordingInput {
   std::string labels_csv;
   io::RecordingReadOptions resolve() const;
 };
-void add_recording_options(CLI::App& command, RecordingInput& input);
+// The file is the positional `path_option`, or an optional `--option`.
+void add_recording_options(CLI::App& command, RecordingInput& input,
+                           const std::string& path_option = "recording");
 
 // Model options shared by fit (and later compare).
 struct ModelSettings {

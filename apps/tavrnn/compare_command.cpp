@@ -1,8 +1,9 @@
 // tavrnn compare: the paper's comparison grid (models x embedding widths x
 // seeds) on one graph sequence: trains or computes each cell's embeddings,
 // evaluates them, and writes DIR/results.csv and DIR/summary.md. Finished
-// cells (their metrics.json exists) are not rerun, so an interrupted grid
-// resumes where it stopped.
+// cells (their metrics.json exists) of a grid with the same graphs and
+// settings (DIR/grid.json) are not rerun, so an interrupted grid resumes
+// where it stopped.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -19,6 +20,7 @@
 #include "tavrnn/eval/run_evaluation.h"
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/io/atomic_file.h"
+#include "tavrnn/io/file_hash.h"
 #include "tavrnn/progress.h"
 #include "tavrnn/train/embeddings.h"
 #include "tavrnn/train/trainer.h"
@@ -31,7 +33,7 @@ namespace fs = std::filesystem;
 
 struct CompareSettings {
   std::string graphs;
-  std::string recording;
+  RecordingInput recording;
   std::string out;
   std::vector<std::string> models{"tavrnn", "vgrnn", "vgae", "pca-activity", "corr-pca", "rates"};
   std::vector<int64_t> latent{2, 4, 8, 16, 32};
@@ -40,6 +42,7 @@ struct CompareSettings {
   int64_t hidden = 32;
   train::TrainerOptions trainer;
   eval::EvaluationOptions evaluation;
+  bool overwrite = false;
 };
 
 bool is_trained(const std::string& model) { return model == "tavrnn" || model == "vgrnn" || model == "vgae"; }
@@ -96,6 +99,46 @@ void run_cell(const CompareSettings& s, const graphs::GraphSequence& sequence,
   io::write_file_atomically(dir / "metrics.json", metrics.dump(2) + "\n");
 }
 
+// What every cell of a grid shares: finished cells may be reused only by a
+// grid with the same identity, else they would silently mix settings.
+nlohmann::json grid_identity(const CompareSettings& s) {
+  return {{"graphs_sha256", io::sha256_file(s.graphs)},
+          {"recording_sha256", s.recording.path.empty() ? "" : io::sha256_file(s.recording.path)},
+          {"epochs", s.trainer.epochs},
+          {"lr", s.trainer.learning_rate},
+          {"hidden", s.hidden},
+          {"folds", s.evaluation.decoding.n_splits},
+          {"population", s.evaluation.population},
+          {"min_purity", s.evaluation.min_purity}};
+}
+
+// Records the grid's identity in DIR/grid.json; cells of another grid are
+// removed with --overwrite, else refused.
+void claim_grid_folder(const CompareSettings& s, const fs::path& out) {
+  const auto identity = grid_identity(s);
+  const fs::path record = out / "grid.json";
+  std::error_code ec;
+  if (fs::exists(record, ec)) {
+    const auto previous = nlohmann::json::parse(io::read_file_bytes(record), nullptr, false);
+    if (previous != identity) {
+      if (!s.overwrite) {
+        throw Error(fmt::format("compare: {} holds cells of a grid with other graphs, recording or "
+                                "settings ({}); pass --overwrite to replace them or choose another --out",
+                                out.string(), record.string()));
+      }
+      fs::remove_all(out / "cells", ec);
+    }
+  } else if (fs::exists(out / "cells", ec)) {
+    if (!s.overwrite) {
+      throw Error(fmt::format("compare: {} holds cells but no grid.json saying which settings made them; "
+                              "pass --overwrite to replace them or choose another --out",
+                              out.string()));
+    }
+    fs::remove_all(out / "cells", ec);
+  }
+  io::write_file_atomically(record, identity.dump(2) + "\n");
+}
+
 int run_compare(const CompareSettings& s) {
   const fs::path out(s.out);
   io::ensure_directory(out);
@@ -106,15 +149,16 @@ int run_compare(const CompareSettings& s) {
     }
   }
   const auto sequence = graphs::load_graph_sequence(s.graphs);
+  claim_grid_folder(s, out);
   std::optional<Recording> recording;
   for (const auto& m : s.models) {
-    if ((m == "pca-activity" || m == "rates") && s.recording.empty()) {
+    if ((m == "pca-activity" || m == "rates") && s.recording.path.empty()) {
       throw Error(fmt::format("--models {}: this baseline needs the recording the graphs were built "
                               "from (--recording FILE)", m));
     }
   }
-  if (!s.recording.empty()) {
-    recording = io::read_recording(s.recording, io::RecordingReadOptions{});
+  if (!s.recording.path.empty()) {
+    recording = io::read_recording(s.recording.path, s.recording.resolve());
   }
   std::vector<std::tuple<std::string, int64_t, std::uint64_t>> cells;
   for (const auto& m : s.models) {
@@ -160,8 +204,9 @@ void register_compare(CLI::App& app, Action& action) {
   s->trainer.epochs = 200;
   command->add_option("graphs", s->graphs, "Graph sequence (.npz from `tavrnn graphs`)")->required();
   command->add_option("--out", s->out, "Output directory")->required();
-  command->add_option("--recording", s->recording,
-                      "The recording the graphs were built from (needed by pca-activity and rates)");
+  // The recording the graphs were built from, read with the same options
+  // (needed by pca-activity and rates).
+  add_recording_options(*command, s->recording, "--recording");
   auto models = std::make_shared<std::string>("tavrnn,vgrnn,vgae,pca-activity,corr-pca,rates");
   auto latent = std::make_shared<std::string>("2,4,8,16,32");
   command->add_option("--models", *models, "Models, comma-separated")->capture_default_str();
@@ -179,6 +224,8 @@ void register_compare(CLI::App& app, Action& action) {
       ->capture_default_str();
   command->add_option("--min-purity", s->evaluation.min_purity, "Decode only windows this pure")
       ->capture_default_str();
+  command->add_flag("--overwrite", s->overwrite,
+                    "Replace the cells of a grid made with other graphs or settings in --out");
   command->callback([&action, s, models, latent] {
     action = [s, models, latent] {
       s->models = split_list(*models);

@@ -4,12 +4,12 @@
 
 namespace tavrnn::cli {
 
-void add_recording_options(CLI::App& command, RecordingInput& input) {
-  command.add_option("recording", input.path,
+void add_recording_options(CLI::App& command, RecordingInput& input, const std::string& path_option) {
+  auto* path = command.add_option(path_option, input.path,
                      "Recording file: .npz (counts or spike_times + spike_units), .npy (counts), "
                      ".csv (spike times unit,time_s or binned counts), .nwb (Units table), .mat "
-                     "(counts matrix or spike-time cells); see docs/formats.md")
-      ->required();
+                     "(counts matrix or spike-time cells); see docs/formats.md");
+  if (path_option.rfind("--", 0) != 0) path->required();  // a positional
   command.add_option("--format", input.format, "File format, when the extension is not enough")
       ->check(CLI::IsMember({"auto", "npz", "npy", "csv-spikes", "csv-counts", "nwb", "mat"}))
       ->capture_default_str();

@@ -47,7 +47,8 @@ using Registrar = void (*)(CLI::App&, Action&);
 Registrar registrar(const std::string& name) {
   static const std::map<std::string, Registrar> registrars = {
       {"simulate", register_simulate}, {"graphs", register_graphs},
-      {"fit", register_fit},           {"evaluate", register_evaluate}};
+      {"fit", register_fit},           {"evaluate", register_evaluate},
+      {"compare", register_compare}};
   return registrars.at(name);
 }
 
@@ -140,20 +141,24 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
                               recording.string()));
     }
   }
+  // How the recording is read (graphs and compare's activity baselines).
+  std::vector<fs::path> recording_inputs = {recording};
+  std::vector<std::string> recording_args;
+  if (!simulated) {
+    auto rec = section_arguments(config, "recording", {"labels"}, recording_inputs, false);
+    for (std::size_t i = 0; i < rec.size(); ++i) {
+      if (rec[i] == "--path") {
+        ++i;  // passed as the file itself
+        continue;
+      }
+      recording_args.push_back(rec[i]);
+    }
+  }
   const fs::path graphs = out / "graphs.npz";
   {
-    std::vector<fs::path> inputs = {recording};
+    std::vector<fs::path> inputs = recording_inputs;
     std::vector<std::string> args = {recording.string()};
-    if (!simulated) {
-      auto rec = section_arguments(config, "recording", {"labels"}, inputs, false);
-      for (std::size_t i = 0; i < rec.size(); ++i) {
-        if (rec[i] == "--path") {
-          ++i;  // the positional argument above
-          continue;
-        }
-        args.push_back(rec[i]);
-      }
-    }
+    args.insert(args.end(), recording_args.begin(), recording_args.end());
     auto g = section_arguments(config, "graphs", {}, inputs, true);
     args.insert(args.end(), g.begin(), g.end());
     args.insert(args.end(), {"--out", graphs.string()});
@@ -175,6 +180,19 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     auto e = section_arguments(config, "evaluate", {"labels", "groups"}, inputs, true);
     args.insert(args.end(), e.begin(), e.end());
     stages.push_back({"evaluate", "evaluate", args, inputs, {fit / "metrics.json"}});
+  }
+  if (config.has_section("compare")) {  // the grid behind the accuracy-per-width figure
+    forbid_keys(config, "compare", {"recording", "overwrite"}, "the pipeline passes the run's recording");
+    const fs::path grid = out / "compare";
+    std::vector<fs::path> inputs = recording_inputs;
+    inputs.push_back(graphs);
+    std::vector<std::string> args = {graphs.string(), "--recording", recording.string()};
+    args.insert(args.end(), recording_args.begin(), recording_args.end());
+    auto c = section_arguments(config, "compare", {}, inputs, true);
+    args.insert(args.end(), c.begin(), c.end());
+    args.insert(args.end(), {"--out", grid.string()});
+    stages.push_back({"compare", "compare", args, inputs,
+                      {grid / "grid.json", grid / "results.csv", grid / "summary.md"}});
   }
   return stages;
 }
@@ -243,6 +261,9 @@ int run_pipeline(const RunSettings& s) {
       std::error_code ec;
       const bool same = ledger.started_key("fit") == key && fs::exists(out / "fit" / "model.pt", ec);
       extra.push_back(same ? "--resume" : "--overwrite");
+    } else if (stage.name == "compare") {
+      // Cells of the same grid are kept (and resumed); others replaced.
+      extra.push_back("--overwrite");
     }
     ledger.mark_started(stage.name, key, stage.arguments);
     const auto begin = std::chrono::steady_clock::now();

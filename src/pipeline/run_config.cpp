@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string>& run_config_sections() {
   static const std::vector<std::string> sections = {"simulate", "recording", "graphs", "fit",
-                                                    "evaluate", "figures",   "report"};
+                                                    "evaluate", "compare",   "figures",
+                                                    "report"};
   return sections;
 }
 

@@ -168,6 +168,17 @@ def grid_resumes():
     assert open(os.path.join(grid, "results.csv")).read() == before
 
 
+def grid_with_other_settings_does_not_reuse_cells():
+    other = [a if a != "5" else "6" for a in args]  # --epochs 6
+    assert other != list(args)
+    proc = run_tavrnn(*other, expect=1)
+    assert "grid.json" in proc.stderr and "--overwrite" in proc.stderr, proc.stderr
+    again = run_tavrnn("--threads", "1", "-q", "compare", graphs, "--models", "vgae", "--latent", "2",
+                       "--seeds", "1", "--epochs", "6", "--out", grid, "--overwrite")
+    assert "0 already done" in again.stdout, again.stdout
+    assert not os.path.exists(os.path.join(grid, "cells", "tavrnn")), "old cells kept"
+
+
 def compare_needs_recording_for_activity_baselines():
     proc = run_tavrnn("compare", graphs, "--models", "rates", "--out", os.path.join(tmp, "x"), expect=1)
     assert "--recording" in proc.stderr, proc.stderr
@@ -176,6 +187,8 @@ def compare_needs_recording_for_activity_baselines():
 for name, fn in [("compare writes results.csv and summary.md for every cell", grid_written),
                  ("corr-pca decodes the planted states of 'small' (>= 0.9)", corr_pca_decodes_small),
                  ("compare resumes: finished cells are not rerun", grid_resumes),
+                 ("a grid with other settings refuses old cells, --overwrite replaces them",
+                  grid_with_other_settings_does_not_reuse_cells),
                  ("activity baselines without --recording: clear error", compare_needs_recording_for_activity_baselines)]:
     checks.check(name, fn)
 checks.finish()

@@ -119,6 +119,18 @@ def damaged_output_reruns_its_stage():
     assert [("skipped" in l) for l in lines] == [True, False, True, True], lines
 
 
+def compare_stage_runs_the_grid_on_the_runs_recording():
+    grid = ["--set", "fit.epochs=9", "--set", "compare.models=rates,corr-pca,vgae", "--set", "compare.latent=2",
+            "--set", "compare.seeds=1", "--set", "compare.epochs=2"]
+    lines = stage_lines(run(CONFIG, "--out", path("a"), *grid))
+    assert [("skipped" in l) for l in lines] == [True, True, True, True, False], lines
+    rows = open(path("a", "compare", "results.csv")).read()
+    for model in ("rates", "corr-pca", "vgae"):
+        assert f"\n{model},2,4," in rows, f"no {model} z=2 seed 4 rows"
+    lines = stage_lines(run(CONFIG, "--out", path("a"), *grid))
+    assert all("skipped" in l for l in lines), lines
+
+
 def killed_fit_resumes():
     common = ["--set", "fit.epochs=300"]
     run(CONFIG, "--out", path("whole"), *common)
@@ -191,6 +203,7 @@ check("the whole pipeline writes every stage's outputs and run.json", whole_pipe
 check("a rerun skips every stage and touches nothing", rerun_skips_everything)
 check("a changed fit setting reruns fit and evaluate only", changed_setting_reruns_downstream_only)
 check("a damaged output reruns its stage; identical bytes keep later stages", damaged_output_reruns_its_stage)
+check("[compare] runs the grid with the run's graphs and recording", compare_stage_runs_the_grid_on_the_runs_recording)
 check("a run killed inside fit resumes to the uninterrupted numbers", killed_fit_resumes)
 check("[recording] path is relative to the config, from any folder", recording_relative_to_config)
 check("bad configs: one line naming the file and the key", bad_configs_say_what_and_where)
