@@ -220,7 +220,9 @@ void register_compare(CLI::App& app, Action& action) {
   command->add_option("--folds", s->evaluation.decoding.n_splits, "Decoding folds per seed")
       ->capture_default_str();
   command->add_option("--population", s->evaluation.population,
-                      "Population embedding decoded: auto, mean, history")
+                      "Population embedding decoded: auto (gram for node-embedding models, norms "
+                      "beyond 500 units; else history if any, else mean), gram, norms, history, mean")
+      ->check(CLI::IsMember({"auto", "gram", "norms", "history", "mean"}))
       ->capture_default_str();
   command->add_option("--min-purity", s->evaluation.min_purity, "Decode only windows this pure")
       ->capture_default_str();

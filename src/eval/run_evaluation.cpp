@@ -39,20 +39,51 @@ torch::Tensor rows(const torch::Tensor& x, const std::vector<std::size_t>& index
   return x.index_select(0, torch::tensor(i, torch::kLong));
 }
 
+bool has_node_embeddings(const EmbeddingsFile& e) {
+  return e.model == "tavrnn" || e.model == "vgrnn" || e.model == "vgae";
+}
+
+// Up to this many units, "auto" decodes the Gram readout (n(n+1)/2 features
+// per window); beyond, the unit norms (n features).
+constexpr std::size_t kGramMaxUnits = 500;
+
+// The inner-product decoder sees only z z^T, so a window's node embeddings
+// are identified up to a rotation of that window: summaries that depend on
+// the frame (mean, history node) can drift between windows as training goes
+// on, while the Gram matrix (and its diagonal, the norms) cannot.
+torch::Tensor unit_gram(const EmbeddingsFile& e) {
+  const auto n = static_cast<int64_t>(e.n_units());
+  const auto u = e.mu.narrow(1, 0, n);
+  const auto g = torch::bmm(u, u.transpose(1, 2));
+  const auto upper = torch::triu_indices(n, n, 0, torch::TensorOptions().device(g.device()));
+  return g.index({torch::indexing::Slice(), upper[0], upper[1]});
+}
+
 torch::Tensor population_of(const EmbeddingsFile& e, const std::string& choice, std::string& used) {
-  if (choice == "history" || (choice == "auto" && e.population_history.defined())) {
+  std::string pick = choice;
+  if (choice == "auto") {
+    if (has_node_embeddings(e)) pick = e.n_units() <= kGramMaxUnits ? "gram" : "norms";
+    else pick = e.population_history.defined() ? "history" : "mean";
+  }
+  used = pick;
+  if (pick == "history") {
     if (!e.population_history.defined()) {
       throw Error("--population history: these embeddings have no history node "
                   "(population_history is missing); use mean");
     }
-    used = "history";
     return e.population_history;
   }
-  if (choice != "auto" && choice != "mean") {
-    throw Error(fmt::format("--population must be auto, mean or history, got '{}'", choice));
+  if (pick == "mean") return e.population_mean;
+  if (pick == "gram" || pick == "norms") {
+    if (!has_node_embeddings(e)) {
+      throw Error(fmt::format("--population {}: the {} embeddings have no node embeddings (only a "
+                              "population vector per window); use mean",
+                              pick, e.model));
+    }
+    if (pick == "gram") return unit_gram(e);
+    return e.mu.narrow(1, 0, static_cast<int64_t>(e.n_units())).norm(2, -1);
   }
-  used = "mean";
-  return e.population_mean;
+  throw Error(fmt::format("--population must be auto, gram, norms, history or mean, got '{}'", choice));
 }
 
 // Units whose row of W is zero off the diagonal were silent (zero variance)

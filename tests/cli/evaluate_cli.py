@@ -36,13 +36,31 @@ emb = np.load(os.path.join(run, "embeddings.npz"))
 g = np.load(graphs)
 labels = emb["window_label"]
 keep = labels >= 0
-pop = emb["population_history"][keep].astype(np.float64)  # tavrnn computes in float64
 y = labels[keep]
 n_units = int(g["n_units"])
+# tavrnn computes in float64; by default it decodes the units' Gram matrix
+assert metrics["population_embedding"] == "gram", metrics["population_embedding"]
+units_mu = emb["mu"][:, :n_units].astype(np.float64)
+upper = np.triu_indices(n_units)
+pop = np.stack([(u @ u.T)[upper] for u in units_mu])[keep]
+assert metrics["population_dims"] == pop.shape[1]
 
 
 def close(a, b, tol=1e-9, what=""):
     assert abs(a - b) <= tol * max(1.0, abs(b)), f"{what}: tavrnn {a!r}, sklearn {b!r}"
+
+
+def other_readouts():
+    for choice, dims, x in [("history", emb["population_history"].shape[1], emb["population_history"]),
+                            ("norms", n_units, np.linalg.norm(units_mu, axis=2)),
+                            ("mean", emb["population_mean"].shape[1], emb["population_mean"])]:
+        path = os.path.join(tmp, f"metrics_{choice}.json")
+        run_tavrnn("--threads", "1", "-q", "evaluate", run, "--seeds", "1", "--population", choice, "--out", path)
+        m = json.load(open(path))
+        assert m["population_embedding"] == choice and m["population_dims"] == dims, (choice, m["population_dims"])
+        xs = x[keep].astype(np.float64)
+        close(m["clustering"]["calinski_harabasz_score"], calinski_harabasz_score(xs, y), tol=1e-6,
+              what=f"{choice} calinski_harabasz_score")
 
 
 def table_printed():
@@ -124,6 +142,7 @@ for name, fn in [("evaluate prints its table", table_printed),
                  ("clustering metrics equal sklearn's (1e-9)", clustering_matches),
                  ("group silhouettes per window equal sklearn's, silent units left out", group_silhouettes_match),
                  ("reconstruction AUC/AP per window equal sklearn's (1e-9)", reconstruction_matches),
+                 ("--population history, norms, mean decode what they name", other_readouts),
                  ("decoders within 0.1 of sklearn's accuracy", decoders_near_sklearn),
                  ("hippocampus-like states decoded by TAVRNN (LR >= 0.95, shuffled <= 0.65)", planted_states_decoded)]:
     checks.check(name, fn)
