@@ -54,7 +54,7 @@ std::string attention_heatmap(const std::vector<std::vector<double>>& a) {
   const double left = 50, upper = 10, bar = 16;
   const double width = left + side + 70, height = upper + side + 45;
   std::string svg = fmt::format(
-      "<svg id=\"attention-heatmap\" width=\"{0}\" height=\"{1}\" "
+      "<svg id=\"attention-heatmap\" width=\"{0}\" height=\"{1}\" shape-rendering=\"crispEdges\" "
       "viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"attention weights\" font-size=\"11\">\n",
       width, height);
   const bool titles = cells <= 60;
