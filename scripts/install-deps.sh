@@ -22,6 +22,10 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   # Python oracles used by the tests (never by the tool)
   python3 python3-numpy python3-scipy python3-sklearn python3-h5py
+  python3-pil             # decodes the report test's screenshot
+  # the HTML report: Chart.js is inlined from the Debian file at run time;
+  # Chromium opens the report in its test; DejaVu is the page's font
+  libjs-chart.js chromium fonts-dejavu-core
 )
 
 missing=()

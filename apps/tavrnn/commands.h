@@ -25,6 +25,7 @@ void register_embed(CLI::App& app, Action& action);
 void register_evaluate(CLI::App& app, Action& action);
 void register_compare(CLI::App& app, Action& action);
 void register_run(CLI::App& app, Action& action);
+void register_report(CLI::App& app, Action& action);
 
 // Options shared by every command that reads a recording.
 struct RecordingInput {
