@@ -1,5 +1,5 @@
 // tavrnn run CONFIG.toml: the whole pipeline (simulate or read -> graphs ->
-// fit -> evaluate -> report) into one folder, each stage run by the same
+// fit -> evaluate -> [compare] -> report) into one folder, each stage run by the same
 // subcommand a user would type, with the config section as its options.
 // Stages whose inputs and settings are unchanged and whose outputs are intact
 // are skipped (OUT/run.json, docs/pipeline.md).
@@ -48,7 +48,7 @@ Registrar registrar(const std::string& name) {
   static const std::map<std::string, Registrar> registrars = {
       {"simulate", register_simulate}, {"graphs", register_graphs},
       {"fit", register_fit},           {"evaluate", register_evaluate},
-      {"compare", register_compare}};
+      {"compare", register_compare},   {"report", register_report}};
   return registrars.at(name);
 }
 
@@ -194,6 +194,16 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     stages.push_back({"compare", "compare", args, inputs,
                       {grid / "grid.json", grid / "results.csv", grid / "summary.md"}});
   }
+  {
+    forbid_keys(config, "report", {"graphs", "figures"}, "the pipeline passes the run's own files");
+    std::vector<fs::path> inputs = {fit / "embeddings.npz", fit / "metrics.json", fit / "training_log.csv",
+                                    fit / "run.json", graphs};
+    std::vector<std::string> args = {fit.string(), "--graphs", graphs.string()};
+    auto r = section_arguments(config, "report", {"chartjs"}, inputs, true);
+    args.insert(args.end(), r.begin(), r.end());
+    args.insert(args.end(), {"--out", (out / "report.html").string()});
+    stages.push_back({"report", "report", args, inputs, {out / "report.html"}});
+  }
   return stages;
 }
 
@@ -274,8 +284,8 @@ int run_pipeline(const RunSettings& s) {
     ledger.mark_finished(stage.name, key, stage.outputs, seconds);
   }
   print_headline(out);
-  std::cout << fmt::format("\nall stages done; outputs in {} (stage record: {})\n", out.string(),
-                           (out / "run.json").string());
+  std::cout << fmt::format("\nall stages done; outputs in {} (stage record: {})\nreport: {}\n",
+                           out.string(), (out / "run.json").string(), (out / "report.html").string());
   return 0;
 }
 

@@ -59,7 +59,7 @@ torch::Tensor unit_gram(const EmbeddingsFile& e) {
   return g.index({torch::indexing::Slice(), upper[0], upper[1]});
 }
 
-torch::Tensor population_of(const EmbeddingsFile& e, const std::string& choice, std::string& used) {
+torch::Tensor population_of_windows(const EmbeddingsFile& e, const std::string& choice, std::string& used) {
   std::string pick = choice;
   if (choice == "auto") {
     if (has_node_embeddings(e)) pick = e.n_units() <= kGramMaxUnits ? "gram" : "norms";
@@ -326,7 +326,7 @@ json reconstruction_section(const EmbeddingsFile& e, const graphs::GraphSequence
 json evaluate_embeddings(const EmbeddingsFile& e, const graphs::GraphSequence* graphs,
                          const EvaluationOptions& options) {
   std::string used;
-  const auto population = population_of(e, options.population, used);
+  const auto population = population_of_windows(e, options.population, used);
   json m = {{"model", e.model}, {"windows", e.n_windows()}, {"units", e.n_units()},
             {"population_embedding", used}, {"population_dims", population.size(1)},
             {"min_purity", options.min_purity}};
@@ -383,6 +383,18 @@ std::string metrics_table(const json& m) {
     line("reconstruction average_precision_score", m["reconstruction"]["average_precision_score"]);
   }
   return out;
+}
+
+torch::Tensor population_embedding(const EmbeddingsFile& embeddings, const std::string& choice,
+                                   std::string& used) {
+  return population_of_windows(embeddings, choice, used);
+}
+
+std::string population_embedding_description(const std::string& used) {
+  if (used == "gram") return "Gram matrix of the units' mu (mu mu^T, upper triangle)";
+  if (used == "norms") return "norms of the units' mu";
+  if (used == "history") return "history node's mu";
+  return "mean of the units' mu";
 }
 
 }  // namespace tavrnn::eval

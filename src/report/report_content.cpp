@@ -9,6 +9,7 @@
 #include "report_maps.h"
 #include "tavrnn/error.h"
 #include "tavrnn/eval/embeddings_file.h"
+#include "tavrnn/eval/run_evaluation.h"
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/io/csv.h"
@@ -128,10 +129,13 @@ std::vector<std::vector<bool>> read_graph_facts(const fs::path& path, std::size_
 
 void compute_maps(const eval::EmbeddingsFile& e, const ReportOptions& options,
                   const std::vector<std::vector<bool>>& silent, ReportContent& c) {
-  const bool use_mean = !e.population_history.defined() ||
-                        (c.metrics.is_object() && c.metrics.value("population_embedding", "") == "mean");
-  c.population_source = use_mean ? "mean of the units' mu" : "history node's mu";
-  c.population = map_2d(use_mean ? e.population_mean : e.population_history, options.seed);
+  // The population embedding evaluate decoded (metrics.json says which).
+  const std::string choice =
+      c.metrics.is_object() ? c.metrics.value("population_embedding", "auto") : std::string("auto");
+  std::string used;
+  const auto population = eval::population_embedding(e, choice, used);
+  c.population_source = eval::population_embedding_description(used);
+  c.population = map_2d(population, options.seed);
 
   const auto n = static_cast<std::int64_t>(e.n_units());
   torch::Tensor previous;

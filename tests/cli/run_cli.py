@@ -77,10 +77,10 @@ def hashes(out):
 def whole_pipeline():
     proc = run(CONFIG, "--out", path("a"))
     for f in ("recording.npz", "ground_truth.json", "graphs.npz", "fit/model.pt", "fit/embeddings.npz",
-              "fit/training_log.csv", "fit/run.json", "fit/metrics.json", "run.json"):
+              "fit/training_log.csv", "fit/run.json", "fit/metrics.json", "report.html", "run.json"):
         assert os.path.isfile(path("a", f)), f"missing {f}"
     r = record(path("a"))
-    assert set(r["stages"]) == {"simulate", "graphs", "fit", "evaluate"}, r["stages"].keys()
+    assert set(r["stages"]) == {"simulate", "graphs", "fit", "evaluate", "report"}, r["stages"].keys()
     assert all(s["status"] == "finished" for s in r["stages"].values())
     assert r["config"]["sha256"] and r["versions"]
     e = np.load(path("a", "fit", "embeddings.npz"))
@@ -91,6 +91,8 @@ def whole_pipeline():
     run_tavrnn("simulate", "--preset", "small", "--seed", "4", "--out", path("by_hand.npz"))
     assert open(path("by_hand.npz"), "rb").read() == open(path("a", "recording.npz"), "rb").read()
     assert "decoding accuracy" in proc.stdout and "run.json" in proc.stdout
+    assert "report: " + path("a", "report.html") in proc.stdout
+    assert b"<html" in open(path("a", "report.html"), "rb").read(2000)
 
 
 def rerun_skips_everything():
@@ -98,7 +100,7 @@ def rerun_skips_everything():
     mtime = os.path.getmtime(path("a", "fit", "model.pt"))
     proc = run(CONFIG, "--out", path("a"))
     lines = stage_lines(proc)
-    assert len(lines) == 4 and all("up to date, skipped" in l for l in lines), lines
+    assert len(lines) == 5 and all("up to date, skipped" in l for l in lines), lines
     assert hashes(path("a")) == before
     assert os.path.getmtime(path("a", "fit", "model.pt")) == mtime
 
@@ -106,7 +108,7 @@ def rerun_skips_everything():
 def changed_setting_reruns_downstream_only():
     proc = run(CONFIG, "--out", path("a"), "--set", "fit.epochs=9")
     lines = stage_lines(proc)
-    assert [("skipped" in l) for l in lines] == [True, True, False, False], lines
+    assert [("skipped" in l) for l in lines] == [True, True, False, False, False], lines
     log = open(path("a", "fit", "training_log.csv")).read().splitlines()
     assert len(log) == 1 + 9
 
@@ -115,15 +117,15 @@ def damaged_output_reruns_its_stage():
     with open(path("a", "graphs.npz"), "ab") as f:
         f.write(b"x")
     lines = stage_lines(run(CONFIG, "--out", path("a"), "--set", "fit.epochs=9"))
-    # graphs rebuilt with the same bytes: fit and evaluate stay valid
-    assert [("skipped" in l) for l in lines] == [True, False, True, True], lines
+    # graphs rebuilt with the same bytes: fit, evaluate and report stay valid
+    assert [("skipped" in l) for l in lines] == [True, False, True, True, True], lines
 
 
 def compare_stage_runs_the_grid_on_the_runs_recording():
     grid = ["--set", "fit.epochs=9", "--set", "compare.models=rates,corr-pca,vgae", "--set", "compare.latent=2",
             "--set", "compare.seeds=1", "--set", "compare.epochs=2"]
     lines = stage_lines(run(CONFIG, "--out", path("a"), *grid))
-    assert [("skipped" in l) for l in lines] == [True, True, True, True, False], lines
+    assert [("skipped" in l) for l in lines] == [True, True, True, True, False, True], lines
     rows = open(path("a", "compare", "results.csv")).read()
     for model in ("rates", "corr-pca", "vgae"):
         assert f"\n{model},2,4," in rows, f"no {model} z=2 seed 4 rows"
@@ -149,7 +151,7 @@ def killed_fit_resumes():
     assert "evaluate" not in r["stages"]
     assert not os.path.exists(path("killed", "fit", "embeddings.npz"))
     lines = stage_lines(run(CONFIG, "--out", path("killed"), *common))
-    assert [("skipped" in l) for l in lines] == [True, True, False, False], lines
+    assert [("skipped" in l) for l in lines] == [True, True, False, False, False], lines
     a = np.load(path("whole", "fit", "embeddings.npz"))
     b = np.load(path("killed", "fit", "embeddings.npz"))
     for key in ("mu", "sigma", "attention"):

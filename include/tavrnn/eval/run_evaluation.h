@@ -40,6 +40,14 @@ nlohmann::json evaluate_embeddings(const EmbeddingsFile& embeddings,
                                    const graphs::GraphSequence* graphs,
                                    const EvaluationOptions& options);
 
+// The population embedding `choice` (EvaluationOptions::population) of
+// every window, [T, d] float64; `used` receives what "auto" resolved to.
+torch::Tensor population_embedding(const EmbeddingsFile& embeddings, const std::string& choice,
+                                   std::string& used);
+
+// What a population_embedding choice is, in words, for figures and reports.
+std::string population_embedding_description(const std::string& used);
+
 // A few lines of text with the headline numbers of evaluate_embeddings' JSON.
 std::string metrics_table(const nlohmann::json& metrics);
 

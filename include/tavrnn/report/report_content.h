@@ -66,7 +66,7 @@ struct ReportContent {
   std::vector<std::string> label_names, group_names, unit_ids;
   std::vector<int> groups;           // per unit; empty when the recording had none
   std::vector<ReportWindow> windows;
-  std::string population_source;     // "history node" or "mean of units"
+  std::string population_source;     // what evaluate decoded, in words (e.g. the units' Gram matrix)
   ScatterMap population;             // one point per window
   std::vector<UnitMap> unit_maps;
   std::vector<std::vector<double>> attention;  // [T][T], empty when absent
