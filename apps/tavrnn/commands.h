@@ -24,6 +24,7 @@ void register_fit(CLI::App& app, Action& action);
 void register_embed(CLI::App& app, Action& action);
 void register_evaluate(CLI::App& app, Action& action);
 void register_compare(CLI::App& app, Action& action);
+void register_figures(CLI::App& app, Action& action);
 
 // Options shared by every command that reads a recording.
 struct RecordingInput {

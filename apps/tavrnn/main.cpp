@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   tavrnn::cli::register_embed(app, action);
   tavrnn::cli::register_evaluate(app, action);
   tavrnn::cli::register_compare(app, action);
+  tavrnn::cli::register_figures(app, action);
 
   try {
     app.parse(argc, argv);
