@@ -1,5 +1,6 @@
 #include "tavrnn/report/canvas.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <plplot/plstream.h>
@@ -30,7 +31,7 @@ std::size_t code_points(const std::string& text) {
 
 }  // namespace
 
-Canvas::Canvas(plstream& stream) : stream_(stream) {}
+Canvas::Canvas(plstream& stream, bool vector_output) : stream_(stream), vector_output_(vector_output) {}
 
 double Canvas::fitted_scale(const std::string& text, double width_fraction, double scale) {
   PLFLT default_mm = 0, height_mm = 0, x0 = 0, x1 = 0, y0 = 0, y1 = 0;
@@ -119,6 +120,40 @@ void Canvas::page_title(const std::string& title) {
 
 void Canvas::heatmap(const std::vector<double>& values, std::size_t rows, std::size_t cols, ColourMap map,
                      double low, double high) {
+  if (vector_output_) {
+    Raster raster{rows, cols, {}, {1, 2, static_cast<std::uint8_t>(3 + rasters_.size() % 250)}};
+    raster.rgb.reserve(rows * cols * 3);
+    for (double v : values) {
+      // NaN: white, the page's background (an image cannot leave a hole as cheaply).
+      const Rgb c = std::isnan(v) ? Rgb{255, 255, 255} : colour_at(map, normalise(v, low, high));
+      raster.rgb.insert(raster.rgb.end(), {c.r, c.g, c.b});
+    }
+    // The image's top row must be the row drawn at the top of the panel.
+    PLFLT wx0 = 0, wx1 = 0, wy0 = 0, wy1 = 0;
+    stream_.gvpw(wx0, wx1, wy0, wy1);
+    if (wy0 < wy1) {
+      for (std::size_t i = 0; i < rows / 2; ++i) {
+        std::swap_ranges(raster.rgb.begin() + i * cols * 3, raster.rgb.begin() + (i + 1) * cols * 3,
+                         raster.rgb.begin() + (rows - 1 - i) * cols * 3);
+      }
+    }
+    if (wx0 > wx1) {
+      for (std::size_t i = 0; i < rows; ++i) {
+        for (std::size_t j = 0; j < cols / 2; ++j) {
+          std::swap_ranges(raster.rgb.begin() + (i * cols + j) * 3, raster.rgb.begin() + (i * cols + j + 1) * 3,
+                           raster.rgb.begin() + (i * cols + cols - 1 - j) * 3);
+        }
+      }
+    }
+    set_colour(raster.placeholder);
+    const double x0 = -0.5, x1 = static_cast<double>(cols) - 0.5;
+    const double y0 = -0.5, y1 = static_cast<double>(rows) - 0.5;
+    PLFLT x[4] = {x0, x1, x1, x0};
+    PLFLT y[4] = {y0, y0, y1, y1};
+    stream_.fill(4, x, y);
+    rasters_.push_back(std::move(raster));
+    return;
+  }
   for (std::size_t i = 0; i < rows; ++i) {
     const double y0 = static_cast<double>(i) - 0.5;
     for (std::size_t j = 0; j < cols; ++j) {

@@ -40,6 +40,11 @@ TEST(Figure, WritesPngAndSvgWithTheirTextAndNoTemporaries) {
   EXPECT_NE(svg.find("<title>A title with &lt;angle&gt; &amp; #hash</title>"), std::string::npos);
   EXPECT_NE(svg.find("time (s)"), std::string::npos);
   EXPECT_NE(svg.find("weight #1"), std::string::npos);  // '#' drawn literally, not a PLplot escape
+  // The heatmap is one embedded image, not a path per cell, and its
+  // placeholder rectangle (rgb 1, 2, 3) is gone.
+  EXPECT_NE(svg.find("<image "), std::string::npos);
+  EXPECT_NE(svg.find("data:image/png;base64,iVBORw0KGgo"), std::string::npos);  // "\x89PNG\r\n\x1a\n"
+  EXPECT_EQ(svg.find("fill:rgb(0.392157%,0.784314%,1.176471%)"), std::string::npos);
   std::size_t files = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     (void)entry;

@@ -10,6 +10,7 @@
 // given in normalised page units ([0, 1], origin bottom left); inside a panel
 // everything is in the panel's world (data) coordinates.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ struct AxisRange {
   double low = 0.0, high = 1.0;
 };
 
+// A heatmap kept as pixels (one per cell) for vector output; see
+// Canvas::heatmap.
+struct Raster {
+  std::size_t rows = 0, cols = 0;
+  std::vector<std::uint8_t> rgb;  // rows x cols x 3, row 0 first
+  Rgb placeholder;                // colour of the rectangle drawn in its place
+};
+
 struct LegendEntry {
   std::string text;
   Rgb colour;
@@ -35,7 +44,9 @@ struct LegendEntry {
 
 class Canvas {
  public:
-  explicit Canvas(plstream& stream);
+  // vector_output: heatmaps become Rasters (below) instead of one filled
+  // polygon per cell, which for 100 x 100 units is 10^4 SVG paths per panel.
+  explicit Canvas(plstream& stream, bool vector_output = false);
 
   // Starts a panel: its place on the page and its data ranges. log_y: the
   // y axis is log10 (ranges are given in data units, > 0).
@@ -54,7 +65,9 @@ class Canvas {
   // Matrix [rows, cols] row-major; cell (i, j) is centred on (x = j, y = i)
   // with sides 1, so integer ticks fall on cell centres. For row 0 at the
   // top, as in a printed matrix, give the panel y = {rows - 0.5, -0.5}.
-  // NaN cells are left blank.
+  // NaN cells are left blank. With vector output the cells go to rasters()
+  // and a rectangle of a unique placeholder colour marks where they belong;
+  // render_figure swaps it for an embedded PNG.
   void heatmap(const std::vector<double>& values, std::size_t rows, std::size_t cols, ColourMap map,
                double low, double high);
   // A vertical colour bar in `box` with numbers on its right and a label.
@@ -73,6 +86,7 @@ class Canvas {
 
   // Every string drawn so far, in order (for the SVG's <desc>).
   const std::vector<std::string>& texts() const { return texts_; }
+  const std::vector<Raster>& rasters() const { return rasters_; }
 
  private:
   void set_colour(Rgb colour);
@@ -83,6 +97,8 @@ class Canvas {
 
   plstream& stream_;
   std::vector<std::string> texts_;
+  std::vector<Raster> rasters_;
+  bool vector_output_ = false;
   bool log_y_ = false;
   AxisRange x_, y_;
 };
