@@ -19,10 +19,13 @@ PACKAGES=(
   nlohmann-json3-dev      # JSON manifests and metrics
   libtomlplusplus-dev     # run configs
   libspdlog-dev libfmt-dev
+  libplplot-dev           # figures (found with pkg-config: plplot-c++)
+  plplot-driver-cairo     # PLplot's pngcairo and svgcairo devices
+  fonts-dejavu-core       # the font cairo/pango draws figure text with
   libgtest-dev libbenchmark-dev
   # Python oracles used by the tests (never by the tool)
   python3 python3-numpy python3-scipy python3-sklearn python3-h5py
-  python3-pil             # decodes the report test's screenshot
+  python3-pil             # decodes the report's screenshot and the figures' PNGs in tests
   # the HTML report: Chart.js is inlined from the Debian file at run time;
   # Chromium opens the report in its test; DejaVu is the page's font
   libjs-chart.js chromium fonts-dejavu-core

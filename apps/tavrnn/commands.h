@@ -26,6 +26,7 @@ void register_evaluate(CLI::App& app, Action& action);
 void register_compare(CLI::App& app, Action& action);
 void register_run(CLI::App& app, Action& action);
 void register_report(CLI::App& app, Action& action);
+void register_figures(CLI::App& app, Action& action);
 
 // Options shared by every command that reads a recording.
 struct RecordingInput {

@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   tavrnn::cli::register_compare(app, action);
   tavrnn::cli::register_run(app, action);
   tavrnn::cli::register_report(app, action);
+  tavrnn::cli::register_figures(app, action);
 
   try {
     app.parse(argc, argv);

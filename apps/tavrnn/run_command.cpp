@@ -1,5 +1,5 @@
 // tavrnn run CONFIG.toml: the whole pipeline (simulate or read -> graphs ->
-// fit -> evaluate -> [compare] -> report) into one folder, each stage run by the same
+// fit -> evaluate -> [compare] -> figures -> report) into one folder, each stage run by the same
 // subcommand a user would type, with the config section as its options.
 // Stages whose inputs and settings are unchanged and whose outputs are intact
 // are skipped (OUT/run.json, docs/pipeline.md).
@@ -48,7 +48,8 @@ Registrar registrar(const std::string& name) {
   static const std::map<std::string, Registrar> registrars = {
       {"simulate", register_simulate}, {"graphs", register_graphs},
       {"fit", register_fit},           {"evaluate", register_evaluate},
-      {"compare", register_compare},   {"report", register_report}};
+      {"compare", register_compare},   {"figures", register_figures},
+      {"report", register_report}};
   return registrars.at(name);
 }
 
@@ -194,17 +195,53 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     stages.push_back({"compare", "compare", args, inputs,
                       {grid / "grid.json", grid / "results.csv", grid / "summary.md"}});
   }
+  const fs::path figures = out / "figures";
+  {
+    forbid_keys(config, "figures", {"graphs", "compare"}, "the pipeline passes the run's own files");
+    std::vector<fs::path> inputs = {fit / "embeddings.npz", fit / "metrics.json", fit / "training_log.csv",
+                                    graphs};
+    std::vector<std::string> args = {fit.string(), "--graphs", graphs.string()};
+    if (config.has_section("compare")) {
+      inputs.push_back(out / "compare" / "results.csv");
+      args.insert(args.end(), {"--compare", (out / "compare").string()});
+    }
+    auto f = section_arguments(config, "figures", {}, inputs, true);
+    args.insert(args.end(), f.begin(), f.end());
+    args.insert(args.end(), {"--out", figures.string()});
+    // The figure files themselves are added from the manifest once drawn.
+    stages.push_back({"figures", "figures", args, inputs, {figures / "figures.json"}});
+  }
   {
     forbid_keys(config, "report", {"graphs", "figures"}, "the pipeline passes the run's own files");
     std::vector<fs::path> inputs = {fit / "embeddings.npz", fit / "metrics.json", fit / "training_log.csv",
-                                    fit / "run.json", graphs};
-    std::vector<std::string> args = {fit.string(), "--graphs", graphs.string()};
+                                    fit / "run.json", graphs, figures / "figures.json"};
+    std::vector<std::string> args = {fit.string(), "--graphs", graphs.string(), "--figures", figures.string()};
     auto r = section_arguments(config, "report", {"chartjs"}, inputs, true);
     args.insert(args.end(), r.begin(), r.end());
     args.insert(args.end(), {"--out", (out / "report.html").string()});
     stages.push_back({"report", "report", args, inputs, {out / "report.html"}});
   }
   return stages;
+}
+
+// A figures.json among a stage's files stands for itself and every file it
+// lists (a redrawn figure changes the report; a deleted one reruns figures).
+std::vector<fs::path> with_manifest_files(const std::vector<fs::path>& files) {
+  std::vector<fs::path> all;
+  for (const auto& f : files) {
+    all.push_back(f);
+    if (f.filename() != "figures.json") continue;
+    std::error_code ec;
+    if (!fs::exists(f, ec)) continue;
+    const auto manifest = nlohmann::json::parse(io::read_file_bytes(f), nullptr, false);
+    if (!manifest.is_array()) continue;
+    for (const auto& entry : manifest) {
+      for (const char* key : {"png", "svg"}) {
+        if (entry.is_object() && entry.contains(key)) all.push_back(f.parent_path() / entry[key].get<std::string>());
+      }
+    }
+  }
+  return all;
 }
 
 std::string mean_sd(const nlohmann::json& j) {
@@ -258,7 +295,7 @@ int run_pipeline(const RunSettings& s) {
   int index = 0;
   for (const auto& stage : stages) {
     ++index;
-    const auto key = pipeline::stage_key(stage.name, stage.arguments, stage.inputs);
+    const auto key = pipeline::stage_key(stage.name, stage.arguments, with_manifest_files(stage.inputs));
     if (!s.force && ledger.up_to_date(stage.name, key)) {
       std::cout << fmt::format("== [{}/{}] {}: up to date, skipped\n", index, stages.size(), stage.name);
       continue;
@@ -281,7 +318,7 @@ int run_pipeline(const RunSettings& s) {
     if (status != 0) return status;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    ledger.mark_finished(stage.name, key, stage.outputs, seconds);
+    ledger.mark_finished(stage.name, key, with_manifest_files(stage.outputs), seconds);
   }
   print_headline(out);
   std::cout << fmt::format("\nall stages done; outputs in {} (stage record: {})\nreport: {}\n",

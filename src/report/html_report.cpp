@@ -9,7 +9,7 @@
 #include "tavrnn/error.h"
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/report/html_text.h"
-#include "tavrnn/report/palette.h"
+#include "tavrnn/report/group_palette.h"
 
 namespace tavrnn::report {
 
@@ -20,7 +20,7 @@ namespace {
 
 std::vector<std::string> colours_by_code(std::size_t n) {
   std::vector<std::string> colours;
-  for (std::size_t i = 0; i < n; ++i) colours.push_back(okabe_ito_colour(static_cast<int>(i)));
+  for (std::size_t i = 0; i < n; ++i) colours.push_back(group_colour_hex(static_cast<int>(i)));
   return colours;
 }
 
@@ -40,7 +40,7 @@ json chart_data(const ReportContent& c) {
   for (const int g : c.groups) top_group = std::max(top_group, g);
   return {
       {"palette", colours_by_code(8)},
-      {"unlabelled_colour", okabe_ito_colour(-1)},
+      {"unlabelled_colour", group_colour_hex(-1)},
       {"labels", {{"names", c.label_names}, {"colours", colours_by_code(static_cast<std::size_t>(top_label + 1))}}},
       {"groups", {{"names", c.group_names}, {"colours", colours_by_code(static_cast<std::size_t>(top_group + 1))}}},
       {"training", {{"epoch", c.training.epoch}, {"loss", c.training.loss}, {"kl", c.training.kl},

@@ -77,10 +77,10 @@ def hashes(out):
 def whole_pipeline():
     proc = run(CONFIG, "--out", path("a"))
     for f in ("recording.npz", "ground_truth.json", "graphs.npz", "fit/model.pt", "fit/embeddings.npz",
-              "fit/training_log.csv", "fit/run.json", "fit/metrics.json", "report.html", "run.json"):
+              "fit/training_log.csv", "fit/run.json", "fit/metrics.json", "figures/figures.json", "report.html", "run.json"):
         assert os.path.isfile(path("a", f)), f"missing {f}"
     r = record(path("a"))
-    assert set(r["stages"]) == {"simulate", "graphs", "fit", "evaluate", "report"}, r["stages"].keys()
+    assert set(r["stages"]) == {"simulate", "graphs", "fit", "evaluate", "figures", "report"}, r["stages"].keys()
     assert all(s["status"] == "finished" for s in r["stages"].values())
     assert r["config"]["sha256"] and r["versions"]
     e = np.load(path("a", "fit", "embeddings.npz"))
@@ -100,7 +100,7 @@ def rerun_skips_everything():
     mtime = os.path.getmtime(path("a", "fit", "model.pt"))
     proc = run(CONFIG, "--out", path("a"))
     lines = stage_lines(proc)
-    assert len(lines) == 5 and all("up to date, skipped" in l for l in lines), lines
+    assert len(lines) == 6 and all("up to date, skipped" in l for l in lines), lines
     assert hashes(path("a")) == before
     assert os.path.getmtime(path("a", "fit", "model.pt")) == mtime
 
@@ -108,9 +108,19 @@ def rerun_skips_everything():
 def changed_setting_reruns_downstream_only():
     proc = run(CONFIG, "--out", path("a"), "--set", "fit.epochs=9")
     lines = stage_lines(proc)
-    assert [("skipped" in l) for l in lines] == [True, True, False, False, False], lines
+    assert [("skipped" in l) for l in lines] == [True, True, False, False, False, False], lines
     log = open(path("a", "fit", "training_log.csv")).read().splitlines()
     assert len(log) == 1 + 9
+
+
+def deleted_figure_redraws_figures_only():
+    manifest = json.load(open(path("a", "figures", "figures.json")))
+    assert len(manifest) >= 5, manifest
+    os.remove(path("a", "figures", manifest[0]["png"]))
+    lines = stage_lines(run(CONFIG, "--out", path("a"), "--set", "fit.epochs=9"))
+    # the same bytes come back, so the report stays up to date
+    assert [("skipped" in l) for l in lines] == [True, True, True, True, False, True], lines
+    assert os.path.isfile(path("a", "figures", manifest[0]["png"]))
 
 
 def damaged_output_reruns_its_stage():
@@ -118,14 +128,14 @@ def damaged_output_reruns_its_stage():
         f.write(b"x")
     lines = stage_lines(run(CONFIG, "--out", path("a"), "--set", "fit.epochs=9"))
     # graphs rebuilt with the same bytes: fit, evaluate and report stay valid
-    assert [("skipped" in l) for l in lines] == [True, False, True, True, True], lines
+    assert [("skipped" in l) for l in lines] == [True, False, True, True, True, True], lines
 
 
 def compare_stage_runs_the_grid_on_the_runs_recording():
     grid = ["--set", "fit.epochs=9", "--set", "compare.models=rates,corr-pca,vgae", "--set", "compare.latent=2",
             "--set", "compare.seeds=1", "--set", "compare.epochs=2"]
     lines = stage_lines(run(CONFIG, "--out", path("a"), *grid))
-    assert [("skipped" in l) for l in lines] == [True, True, True, True, False, True], lines
+    assert [("skipped" in l) for l in lines] == [True, True, True, True, False, False, False], lines
     rows = open(path("a", "compare", "results.csv")).read()
     for model in ("rates", "corr-pca", "vgae"):
         assert f"\n{model},2,4," in rows, f"no {model} z=2 seed 4 rows"
@@ -151,7 +161,7 @@ def killed_fit_resumes():
     assert "evaluate" not in r["stages"]
     assert not os.path.exists(path("killed", "fit", "embeddings.npz"))
     lines = stage_lines(run(CONFIG, "--out", path("killed"), *common))
-    assert [("skipped" in l) for l in lines] == [True, True, False, False, False], lines
+    assert [("skipped" in l) for l in lines] == [True, True, False, False, False, False], lines
     a = np.load(path("whole", "fit", "embeddings.npz"))
     b = np.load(path("killed", "fit", "embeddings.npz"))
     for key in ("mu", "sigma", "attention"):
@@ -204,6 +214,7 @@ def bad_configs_say_what_and_where():
 check("the whole pipeline writes every stage's outputs and run.json", whole_pipeline)
 check("a rerun skips every stage and touches nothing", rerun_skips_everything)
 check("a changed fit setting reruns fit and evaluate only", changed_setting_reruns_downstream_only)
+check("a deleted figure redraws the figures, identical bytes keep the report", deleted_figure_redraws_figures_only)
 check("a damaged output reruns its stage; identical bytes keep later stages", damaged_output_reruns_its_stage)
 check("[compare] runs the grid with the run's graphs and recording", compare_stage_runs_the_grid_on_the_runs_recording)
 check("a run killed inside fit resumes to the uninterrupted numbers", killed_fit_resumes)

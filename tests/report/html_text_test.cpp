@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "tavrnn/error.h"
-#include "tavrnn/report/palette.h"
 
 namespace tavrnn::report {
 namespace {
@@ -61,13 +60,6 @@ TEST(SvgForInlining, TextWithoutAnSvgElementIsAnErrorNamingTheFile) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("figs/a.svg"), std::string::npos) << e.what();
   }
-}
-
-TEST(OkabeIto, ColourFollowsTheCodeAndUnlabelledIsGrey) {
-  EXPECT_EQ(okabe_ito_colour(0), "#E69F00");
-  EXPECT_EQ(okabe_ito_colour(1), "#56B4E9");
-  EXPECT_EQ(okabe_ito_colour(8), okabe_ito_colour(0));  // cycles
-  EXPECT_EQ(okabe_ito_colour(-1), "#999999");
 }
 
 }  // namespace
