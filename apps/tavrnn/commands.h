@@ -32,9 +32,14 @@ struct RecordingInput {
   io::RecordingReadOptions options;
   std::string format = "auto";
   std::string labels_csv;
+  std::string behaviour_axis;
   io::RecordingReadOptions resolve() const;
 };
-void add_recording_options(CLI::App& command, RecordingInput& input);
+// The recording is the positional argument (graphs, info), or `--recording`
+// (compare, where it is optional).
+enum class RecordingArgument { Positional, Option };
+void add_recording_options(CLI::App& command, RecordingInput& input,
+                           RecordingArgument argument = RecordingArgument::Positional);
 
 // Model options shared by fit (and later compare).
 struct ModelSettings {

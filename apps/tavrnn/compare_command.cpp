@@ -31,7 +31,7 @@ namespace fs = std::filesystem;
 
 struct CompareSettings {
   std::string graphs;
-  std::string recording;
+  RecordingInput recording;
   std::string out;
   std::vector<std::string> models{"tavrnn", "vgrnn", "vgae", "pca-activity", "corr-pca", "rates"};
   std::vector<int64_t> latent{2, 4, 8, 16, 32};
@@ -108,13 +108,13 @@ int run_compare(const CompareSettings& s) {
   const auto sequence = graphs::load_graph_sequence(s.graphs);
   std::optional<Recording> recording;
   for (const auto& m : s.models) {
-    if ((m == "pca-activity" || m == "rates") && s.recording.empty()) {
+    if ((m == "pca-activity" || m == "rates") && s.recording.path.empty()) {
       throw Error(fmt::format("--models {}: this baseline needs the recording the graphs were built "
                               "from (--recording FILE)", m));
     }
   }
-  if (!s.recording.empty()) {
-    recording = io::read_recording(s.recording, io::RecordingReadOptions{});
+  if (!s.recording.path.empty()) {
+    recording = io::read_recording(s.recording.path, s.recording.resolve());
   }
   std::vector<std::tuple<std::string, int64_t, std::uint64_t>> cells;
   for (const auto& m : s.models) {
@@ -160,8 +160,9 @@ void register_compare(CLI::App& app, Action& action) {
   s->trainer.epochs = 200;
   command->add_option("graphs", s->graphs, "Graph sequence (.npz from `tavrnn graphs`)")->required();
   command->add_option("--out", s->out, "Output directory")->required();
-  command->add_option("--recording", s->recording,
-                      "The recording the graphs were built from (needed by pca-activity and rates)");
+  // The recording the graphs were built from (pca-activity and rates need
+  // it), read with the options `tavrnn graphs` was given.
+  add_recording_options(*command, s->recording, RecordingArgument::Option);
   auto models = std::make_shared<std::string>("tavrnn,vgrnn,vgae,pca-activity,corr-pca,rates");
   auto latent = std::make_shared<std::string>("2,4,8,16,32");
   command->add_option("--models", *models, "Models, comma-separated")->capture_default_str();
