@@ -11,11 +11,12 @@ options they rely on, judged by numpy and scikit-learn.
     skipped): examples/rat-linear-track.toml, monkey-grasp.toml and
     synapticonn-hippocampus.toml through `tavrnn run` with few epochs; the
     rat-track windows have both ends, the grasp windows are the 134 trials
-    with 2 grips; the rat-track decoding is recomputed from embeddings.npz
-    with scikit-learn (logistic regression, stratified 5-fold, 10 seeds) and
-    must agree with metrics.json to within 0.05 (the folds are drawn by
-    different generators, so not exactly); `tavrnn compare` reads the
-    recording with the same options.
+    with 2 grips (and --rebin 25 gives 60-bin trials); the rat-track
+    decoding is recomputed from embeddings.npz with scikit-learn (logistic
+    regression, stratified 5-fold, 10 seeds) and must agree with
+    metrics.json to within 0.05 (the folds are drawn by different
+    generators, so not exactly); `tavrnn compare` reads the recording with
+    the same options.
 """
 import json
 import os
@@ -227,7 +228,7 @@ def check_grasp(tmp):
         g = np.load(os.path.join(out, "graphs.npz"))
         if len(g["window_label"]) != 134 or sorted(set(g["window_label_name"])) != ["1", "2"]:
             raise AssertionError(f"{len(g['window_label'])} windows, labels {set(g['window_label_name'])}")
-        if int(g["n_units"]) != 93 or not np.all(g["window_bins"] == 60):
+        if int(g["n_units"]) != 93 or not np.all(g["window_bins"] == 1500):
             raise AssertionError(f"{g['n_units']} units, window bins {set(g['window_bins'])}")
         counts = np.bincount(g["window_label"])
         if list(counts) != [70, 64]:
@@ -235,7 +236,12 @@ def check_grasp(tmp):
         m = json.load(open(os.path.join(out, "fit", "metrics.json")))
         if m["decoding"]["windows"] != 134:
             raise AssertionError(m["decoding"])
-    checks.check("monkey-grasp.toml runs: 134 trials of 60 25-ms bins, 2 grips", run)
+        text = run_tavrnn("info", shared("brochier-reach2grasp", "Dataset2.mat"), "--bin-width", "0.001",
+                         "--mat-var", "D", "--time-major", "--mat-trial-labels", "GRIP", "--rebin",
+                         "25").stdout
+        if "8040 x 0.025 s" not in text or "trials       134" not in text or "1=4200 2=3840" not in text:
+            raise AssertionError(text)
+    checks.check("monkey-grasp.toml runs: 134 trials of 1500 1-ms bins, 2 grips", run)
 
 
 def check_synapticonn(tmp):
