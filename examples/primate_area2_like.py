@@ -45,7 +45,7 @@ def main(path=os.path.join(HERE, "data", "primate-area2-like.nwb"), seed=0):
         inside = (t >= start) & (t < start + trial_s)
         gain = 12.0 if task == "active" else 6.0
         rate[:, inside] += (gain * (1 + np.cos(np.deg2rad(d) - preferred)))[:, None]
-    rate *= np.exp(0.4 * drive[group_of] - 0.08)
+    rate *= np.exp(1.0 * drive[group_of] - 0.5)
     spikes = rng.random(rate.shape) < rate * dt
     trains = [t[spikes[u]] + rng.uniform(0, dt, spikes[u].sum()) for u in range(n_units)]
     os.makedirs(os.path.dirname(path), exist_ok=True)
