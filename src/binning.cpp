@@ -77,7 +77,7 @@ void check_signal(const SampledSignal& signal) {
     if (!std::isfinite(t)) {
       throw Error(fmt::format("{}: sample {}: expected a finite time, found {}", what, i, t));
     }
-    if (i > 0 && !(t > signal.times_s[i - 1])) {
+    if (i > 0 && t < signal.times_s[i - 1]) {
       throw Error(fmt::format("{}: sample {}: expected times in ascending order, found {} after {}",
                               what, i, t, signal.times_s[i - 1]));
     }
@@ -208,7 +208,33 @@ Activity bin_spike_trains(const SpikeTrains& trains, const BinningOptions& optio
   return activity;
 }
 
-Behaviour resample_onto_bins(const SampledSignal& signal, std::size_t n_bins, double bin_width_s,
+// Samples sharing a time (a video clock that stamped two frames with one
+// tick) become one sample: the mean of their non-missing values per
+// dimension (NaN if all are missing).
+namespace {
+SampledSignal merge_equal_times(const SampledSignal& signal) {
+  SampledSignal merged{{}, signal.n_dims, {}, signal.names};
+  const std::size_t D = signal.n_dims;
+  for (std::size_t i = 0; i < signal.times_s.size();) {
+    std::size_t j = i + 1;
+    while (j < signal.times_s.size() && signal.times_s[j] == signal.times_s[i]) ++j;
+    merged.times_s.push_back(signal.times_s[i]);
+    for (std::size_t d = 0; d < D; ++d) {
+      double sum = 0.0;
+      std::size_t n = 0;
+      for (std::size_t k = i; k < j; ++k) {
+        const double v = signal.values[k * D + d];
+        if (!std::isnan(v)) sum += v, ++n;
+      }
+      merged.values.push_back(n > 0 ? sum / static_cast<double>(n) : kNaN);
+    }
+    i = j;
+  }
+  return merged;
+}
+}  // namespace
+
+Behaviour resample_onto_bins(const SampledSignal& samples, std::size_t n_bins, double bin_width_s,
                              double start_s, ResampleMethod method) {
   const std::string what = "resampling behaviour onto bins";
   check_bin_width(bin_width_s, what);
@@ -216,7 +242,8 @@ Behaviour resample_onto_bins(const SampledSignal& signal, std::size_t n_bins, do
     throw Error(fmt::format("{}: start_s: expected a finite time, found {}", what, start_s));
   }
   if (n_bins == 0) throw Error(fmt::format("{}: expected at least 1 bin, found 0", what));
-  check_signal(signal);
+  check_signal(samples);
+  const SampledSignal signal = merge_equal_times(samples);
 
   const std::size_t D = signal.n_dims;
   Behaviour behaviour{D, std::vector<double>(n_bins * D, kNaN), signal.names};
@@ -303,6 +330,14 @@ std::vector<LabelledRange> parse_labelled_ranges(const std::string& text) {
     return value;
   };
 
+  // "15%" -> (15, true); a plain number -> (value, false).
+  auto bound = [&](std::string_view s, std::string_view piece, const char* role, bool& percent) {
+    s = trim(s);
+    percent = !s.empty() && s.back() == '%';
+    if (percent) s.remove_suffix(1);
+    return number(s, piece, role);
+  };
+
   std::vector<LabelledRange> ranges;
   std::string_view rest = text;
   while (true) {
@@ -323,18 +358,55 @@ std::vector<LabelledRange> parse_labelled_ranges(const std::string& text) {
     }
     LabelledRange range;
     range.name = std::string(trim(parts[0]));
-    range.low = number(parts[1], piece, "low");
+    range.low = bound(parts[1], piece, "low", range.low_percent);
     std::string_view high = trim(parts[2]);
     if (!high.empty() && (high.back() == ']' || high.back() == ')')) {
       range.closed_high = high.back() == ']';
       high.remove_suffix(1);
     }
-    range.high = number(high, piece, "high");
+    range.high = bound(high, piece, "high", range.high_percent);
     ranges.push_back(std::move(range));
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }
-  check_ranges(ranges, fmt::format("{} '{}'", what, text));
+  const bool any_percent = std::any_of(ranges.begin(), ranges.end(), [](const LabelledRange& r) {
+    return r.low_percent || r.high_percent;
+  });
+  // With percent bounds the order is known only once the span is: checked
+  // then, by resolve_percent_bounds.
+  if (!any_percent) check_ranges(ranges, fmt::format("{} '{}'", what, text));
+  return ranges;
+}
+
+std::vector<LabelledRange> resolve_percent_bounds(std::vector<LabelledRange> ranges,
+                                                  const std::vector<double>& values,
+                                                  const std::string& what) {
+  double low = std::numeric_limits<double>::infinity();
+  double high = -std::numeric_limits<double>::infinity();
+  for (const double v : values) {
+    if (!std::isfinite(v)) continue;
+    low = std::min(low, v);
+    high = std::max(high, v);
+  }
+  for (auto& r : ranges) {
+    if (!r.low_percent && !r.high_percent) continue;
+    if (!(low < high)) {
+      throw Error(fmt::format("{}: range '{}' has percent bounds, which need a span of values; found "
+                              "{}",
+                              what, r.name,
+                              low <= high ? fmt::format("every finite value equal to {}", low)
+                                          : std::string("no finite value")));
+    }
+    auto at = [&](double percent) {
+      if (percent == 0.0) return low;
+      if (percent == 100.0) return high;
+      return low + percent / 100.0 * (high - low);
+    };
+    if (r.low_percent) r.low = at(r.low);
+    if (r.high_percent) r.high = at(r.high);
+    r.low_percent = r.high_percent = false;
+  }
+  check_ranges(ranges, what);
   return ranges;
 }
 

@@ -34,11 +34,14 @@ struct RecordingInput {
   io::RecordingReadOptions options;
   std::string format = "auto";
   std::string labels_csv;
+  std::string behaviour_axis;
   io::RecordingReadOptions resolve() const;
 };
-// The file is the positional `path_option`, or an optional `--option`.
+// The recording is the positional argument (graphs, info), or `--recording`
+// (compare, where it is optional).
+enum class RecordingArgument { Positional, Option };
 void add_recording_options(CLI::App& command, RecordingInput& input,
-                           const std::string& path_option = "recording");
+                           RecordingArgument argument = RecordingArgument::Positional);
 
 // Model options shared by fit (and later compare).
 struct ModelSettings {

@@ -204,9 +204,9 @@ void register_compare(CLI::App& app, Action& action) {
   s->trainer.epochs = 200;
   command->add_option("graphs", s->graphs, "Graph sequence (.npz from `tavrnn graphs`)")->required();
   command->add_option("--out", s->out, "Output directory")->required();
-  // The recording the graphs were built from, read with the same options
-  // (needed by pca-activity and rates).
-  add_recording_options(*command, s->recording, "--recording");
+  // The recording the graphs were built from (pca-activity and rates need
+  // it), read with the options `tavrnn graphs` was given.
+  add_recording_options(*command, s->recording, RecordingArgument::Option);
   auto models = std::make_shared<std::string>("tavrnn,vgrnn,vgae,pca-activity,corr-pca,rates");
   auto latent = std::make_shared<std::string>("2,4,8,16,32");
   command->add_option("--models", *models, "Models, comma-separated")->capture_default_str();

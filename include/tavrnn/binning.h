@@ -43,6 +43,7 @@ enum class ResampleMethod {
 
 // Resamples onto n_bins bins of width bin_width_s starting at start_s.
 // Bins outside the signal's time span, or whose samples are all NaN, get NaN.
+// Times must be ascending; samples sharing a time are averaged into one.
 Behaviour resample_onto_bins(const SampledSignal& signal, std::size_t n_bins,
                              double bin_width_s, double start_s, ResampleMethod method);
 
@@ -53,6 +54,10 @@ struct LabelledRange {
   double low = 0.0;
   double high = 0.0;
   bool closed_high = false;
+  // A bound written "15%" is a percentage of the values' span (min to max of
+  // the finite values): resolve_percent_bounds turns it into a value.
+  bool low_percent = false;
+  bool high_percent = false;
 };
 
 // One label per value: the first range containing it, else unlabelled (NaN
@@ -60,6 +65,14 @@ struct LabelledRange {
 BinLabels discretise(const std::vector<double>& values, const std::vector<LabelledRange>& ranges);
 
 // Parses "near:0:0.2,far:1.4:1.6]" -> ranges; a trailing ']' closes a range.
+// A bound may be a percentage of the span, "start:0%:15%,end:85%:100%]".
 std::vector<LabelledRange> parse_labelled_ranges(const std::string& text);
+
+// Percent bounds made values: p% is min + p/100 (max - min) over the finite
+// `values` (0% is exactly the minimum, 100% the maximum). Throws when a
+// percent bound is given and no value is finite, or the span is empty.
+std::vector<LabelledRange> resolve_percent_bounds(std::vector<LabelledRange> ranges,
+                                                  const std::vector<double>& values,
+                                                  const std::string& what);
 
 }  // namespace tavrnn

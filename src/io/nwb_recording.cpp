@@ -113,8 +113,8 @@ Recording read_nwb_recording(const fs::path& path, const RecordingReadOptions& o
     recording.set_groups(groups_from_text(
         read_nwb_column_text(path, units.table_path, selection.group_column)));
   }
-  if (!selection.behaviour_series.empty()) {
-    const SampledSignal signal = read_nwb_series(path, selection.behaviour_series);
+  if (!options.behaviour_series.empty()) {
+    const SampledSignal signal = read_nwb_series(path, options.behaviour_series);
     recording.set_behaviour(resample_onto_bins(signal, recording.n_bins(), w,
                                                recording.start_time_s(), ResampleMethod::BinMean));
   }

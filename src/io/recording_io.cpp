@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "tavrnn/behaviour.h"
 #include "tavrnn/binning.h"
 #include "tavrnn/error.h"
 #include "tavrnn/io/csv.h"
@@ -203,6 +204,48 @@ double require_bin_width(const RecordingReadOptions& options, const fs::path& pa
   return *options.bin_width_s;
 }
 
+// --behaviour-series KEY --behaviour-times KEY: samples [S] or [S, D] at
+// their own times [S] (seconds, ascending, the spike times' clock).
+SampledSignal sampled_signal_from_arrays(const NpzArrays& arrays, const fs::path& path,
+                                         const RecordingReadOptions& options) {
+  const std::string& key = options.behaviour_series;
+  if (options.behaviour_times.empty()) {
+    throw Error(fmt::format("reading {}: --behaviour-series {}: expected --behaviour-times KEY too, "
+                            "the array of the samples' times in seconds",
+                            path.string(), key));
+  }
+  const NdArray& values = require_array(arrays, key, path);
+  const NdArray& times = require_array(arrays, options.behaviour_times, path);
+  require_numeric(values, path, key);
+  require_numeric(times, path, options.behaviour_times);
+  if (values.ndim() < 1 || values.ndim() > 2) {
+    throw Error(fmt::format("{}: expected samples or samples x dims, found shape {}",
+                            array_origin(path, key), values.shape_string()));
+  }
+  if (times.ndim() != 1 || times.size() != values.shape[0]) {
+    throw Error(fmt::format("{}: expected {} times (one per sample of '{}'), found shape {}",
+                            array_origin(path, options.behaviour_times), values.shape[0], key,
+                            times.shape_string()));
+  }
+  SampledSignal signal;
+  signal.n_dims = values.ndim() == 2 ? values.shape[1] : 1;
+  signal.values = values.to_doubles();
+  signal.times_s = times.to_doubles();
+  for (std::size_t i = 0; i < signal.times_s.size(); ++i) {
+    const double t = signal.times_s[i];
+    if (!std::isfinite(t) || (i > 0 && t < signal.times_s[i - 1])) {
+      throw Error(fmt::format("{}: expected finite ascending times (seconds), found {} at "
+                              "index {}{}",
+                              array_origin(path, options.behaviour_times), t, i,
+                              i > 0 ? fmt::format(" after {}", signal.times_s[i - 1]) : ""));
+    }
+  }
+  for (std::size_t d = 0; d < signal.n_dims; ++d) {
+    signal.names.push_back(signal.n_dims == 1 ? key : fmt::format("{}_{}", key, d));
+  }
+  return signal;
+}
+
 Recording read_npz_recording(const fs::path& path, const RecordingReadOptions& options) {
   const NpzArrays arrays = read_npz(path);
   std::optional<double> bin_width_s = options.bin_width_s;
@@ -252,6 +295,19 @@ Recording read_npz_recording(const fs::path& path, const RecordingReadOptions& o
     }
     recording->set_behaviour(std::move(behaviour));
   }
+  if (!options.behaviour_series.empty()) {
+    if (arrays.count("behaviour")) {
+      throw Error(fmt::format("{}: --behaviour-series {}: the file already has per-bin 'behaviour'; "
+                              "expected one or the other",
+                              origin, options.behaviour_series));
+    }
+    if (auto it = arrays.find("start_time_s"); it != arrays.end()) {
+      recording->set_start_time_s(read_scalar(it->second, path, "start_time_s"));
+    }
+    const SampledSignal signal = sampled_signal_from_arrays(arrays, path, options);
+    recording->set_behaviour(resample_onto_bins(signal, recording->n_bins(), recording->bin_width_s(),
+                                                recording->start_time_s(), ResampleMethod::BinMean));
+  }
   if (arrays.count("groups")) {
     Codes c = read_codes(arrays, path, "groups", "group_names", recording->n_units(), "unit", false);
     recording->set_groups(UnitGroups{std::move(c.codes), std::move(c.names)});
@@ -296,6 +352,11 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
     }
   }
   const std::string origin = fmt::format("reading {}", path.string());
+  if (!options.behaviour_series.empty() && format != RecordingFormat::Npz &&
+      format != RecordingFormat::Nwb) {
+    throw Error(fmt::format("{}: --behaviour-series: expected an .npz or .nwb recording, found {}",
+                            origin, recording_format_name(format)));
+  }
   std::optional<Recording> recording;
   switch (format) {
     case RecordingFormat::Npz:
@@ -340,6 +401,21 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
                               labels.codes.size()));
     }
     recording->set_labels(std::move(labels));
+  }
+  if (options.rebin != 1) recording.emplace(rebin(*recording, options.rebin, origin));
+  if (options.behaviour_first_pc || !options.behaviour_labels.empty()) {
+    if (!recording->behaviour()) {
+      throw Error(fmt::format("{}: {}: expected a behaviour, found none (an .npz 'behaviour' array, or "
+                              "--behaviour-series)",
+                              origin,
+                              options.behaviour_first_pc ? "--behaviour-axis first-pc" : "--behaviour-labels"));
+    }
+  }
+  if (options.behaviour_first_pc) {
+    recording->set_behaviour(first_principal_axis(*recording->behaviour(), origin));
+  }
+  if (!options.behaviour_labels.empty()) {
+    recording->set_labels(label_behaviour_ranges(*recording->behaviour(), options.behaviour_labels, origin));
   }
   return std::move(*recording);
 }

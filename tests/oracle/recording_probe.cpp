@@ -82,8 +82,13 @@ json recording(const std::string& path, const std::string& options_text) {
   if (o.contains("start_s")) options.start_s = o["start_s"].get<double>();
   if (o.contains("stop_s")) options.stop_s = o["stop_s"].get<double>();
   options.time_major = o.value("time_major", false);
-  options.nwb = {o.value("units_table", ""), o.value("group_column", ""), o.value("behaviour_series", ""),
-                 o.value("trials_table", ""), o.value("label_column", "")};
+  options.nwb = {o.value("units_table", ""), o.value("group_column", ""), o.value("trials_table", ""),
+                 o.value("label_column", "")};
+  options.behaviour_series = o.value("behaviour_series", "");
+  options.behaviour_times = o.value("behaviour_times", "");
+  options.rebin = o.value("rebin", std::size_t{1});
+  options.behaviour_first_pc = o.value("behaviour_axis", std::string()) == "first-pc";
+  options.behaviour_labels = o.value("behaviour_labels", std::string());
   options.mat = {o.value("mat_var", ""), o.value("mat_field", ""), o.value("mat_trial_labels", "")};
   const tavrnn::Recording r = io::read_recording(path, options);
   json j = {{"unit_ids", r.unit_ids()}, {"n_units", r.n_units()}, {"n_bins", r.n_bins()},

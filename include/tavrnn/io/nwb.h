@@ -18,7 +18,6 @@ namespace tavrnn::io {
 struct NwbSelection {
   std::string units_table;       // default: the file's only Units table
   std::string group_column;      // per-unit column as unit groups: location, electrode_group
-  std::string behaviour_series;  // TimeSeries / SpatialSeries, bin means onto the bins
   std::string trials_table;      // TimeIntervals rows become Recording::trials(); default
                                  // "/intervals/trials" when the file has it
   std::string label_column;      // trials-table column whose value labels each trial's bins

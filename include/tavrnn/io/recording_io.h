@@ -21,6 +21,15 @@ struct RecordingReadOptions {
   std::optional<double> start_s;       // binning range for spike times (and NWB trials)
   std::optional<double> stop_s;
   std::optional<std::filesystem::path> labels_csv;  // per-bin labels from a CSV
+  // Behaviour sampled at its own times, averaged onto the bins: an NWB
+  // TimeSeries / SpatialSeries, or the .npz key of the samples ([S] or
+  // [S, D]) with their times in seconds under `behaviour_times` ([S]).
+  std::string behaviour_series;
+  std::string behaviour_times;
+  // Applied after reading, in this order (docs/formats.md, "Derived"):
+  std::size_t rebin = 1;            // sum every K bins into one
+  bool behaviour_first_pc = false;  // behaviour -> its first principal axis ("pc1")
+  std::string behaviour_labels;     // per-bin labels from ranges of the 1-D behaviour
   NwbSelection nwb;
   MatSelection mat;
 };
