@@ -220,8 +220,8 @@ void register_compare(CLI::App& app, Action& action) {
   command->add_option("--folds", s->evaluation.decoding.n_splits, "Decoding folds per seed")
       ->capture_default_str();
   command->add_option("--population", s->evaluation.population,
-                      "Population embedding decoded: auto (gram for node-embedding models, norms "
-                      "beyond 500 units; else history if any, else mean), gram, norms, history, mean")
+                      "Population embedding decoded: auto (history node if any, else mean), history, "
+                      "mean, gram (units' mu mu^T, rotation-invariant), norms")
       ->check(CLI::IsMember({"auto", "gram", "norms", "history", "mean"}))
       ->capture_default_str();
   command->add_option("--min-purity", s->evaluation.min_purity, "Decode only windows this pure")

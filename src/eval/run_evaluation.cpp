@@ -43,10 +43,6 @@ bool has_node_embeddings(const EmbeddingsFile& e) {
   return e.model == "tavrnn" || e.model == "vgrnn" || e.model == "vgae";
 }
 
-// Up to this many units, "auto" decodes the Gram readout (n(n+1)/2 features
-// per window); beyond, the unit norms (n features).
-constexpr std::size_t kGramMaxUnits = 500;
-
 // The inner-product decoder sees only z z^T, so a window's node embeddings
 // are identified up to a rotation of that window: summaries that depend on
 // the frame (mean, history node) can drift between windows as training goes
@@ -61,10 +57,7 @@ torch::Tensor unit_gram(const EmbeddingsFile& e) {
 
 torch::Tensor population_of_windows(const EmbeddingsFile& e, const std::string& choice, std::string& used) {
   std::string pick = choice;
-  if (choice == "auto") {
-    if (has_node_embeddings(e)) pick = e.n_units() <= kGramMaxUnits ? "gram" : "norms";
-    else pick = e.population_history.defined() ? "history" : "mean";
-  }
+  if (choice == "auto") pick = e.population_history.defined() ? "history" : "mean";
   used = pick;
   if (pick == "history") {
     if (!e.population_history.defined()) {

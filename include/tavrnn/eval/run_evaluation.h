@@ -21,8 +21,7 @@ struct EvaluationOptions {
   // The population embedding decoded and clustered: "gram" (upper triangle
   // of mu mu^T over units: what the inner-product decoder identifies),
   // "norms" (|mu_i| per unit), "history" (the history node's mu) or "mean";
-  // "auto": gram (norms beyond 500 units) for node-embedding models,
-  // else history if present, else mean. docs/evaluation.md says why.
+  // "auto": history if present, else mean. docs/evaluation.md compares them.
   std::string population = "auto";
   DecodingOptions decoding;         // splits, seeds, C; both classifiers are run
   double min_purity = 0.0;          // windows decoded: labelled, purity >= this
