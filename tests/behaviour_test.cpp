@@ -8,21 +8,14 @@
 
 #include "tavrnn/binning.h"
 #include "tavrnn/error.h"
+#include "error_message.h"
 
 namespace tavrnn {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test_support::error_of;
 
 // Positions along a line at 30 degrees through (100, 50), with a little
 // sideways jitter: the first principal axis is the line.

@@ -7,21 +7,14 @@
 #include <string>
 
 #include "tavrnn/error.h"
+#include "error_message.h"
 
 namespace tavrnn {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test_support::error_of;
 
 SpikeTrains two_units(std::vector<double> a, std::vector<double> b) {
   return SpikeTrains{{"a", "b"}, {std::move(a), std::move(b)}};

@@ -9,21 +9,14 @@
 #include <string>
 
 #include "tavrnn/error.h"
+#include "error_message.h"
 
 namespace tavrnn::io {
 namespace {
 namespace fs = std::filesystem;
 
 // The message of the Error that `f` throws, or "" when it does not throw.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test_support::error_of;
 
 class CsvFiles : public ::testing::Test {
  protected:

@@ -11,20 +11,14 @@
 
 #include "tavrnn/error.h"
 #include "tavrnn/io/recording_io.h"
+#include "error_message.h"
 
 namespace tavrnn::io {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test_support::error_of;
 
 matvar_t* column(const std::string& name, std::vector<double> values) {
   std::size_t dims[2] = {values.size(), 1};

@@ -10,6 +10,7 @@
 
 #include "tavrnn/error.h"
 #include "tavrnn/io/recording_io.h"
+#include "error_message.h"
 
 namespace tavrnn::io {
 namespace {
@@ -23,14 +24,7 @@ fs::path shared_file(const std::string& name) {
 #define REQUIRE_SHARED(path)                                          \
   if (!fs::exists(path)) GTEST_SKIP() << path << " not present"
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test_support::error_of;
 
 TEST(NwbUnits, FoundByNeurodataTypeAwayFromSlashUnits) {
   const fs::path path = shared_file("test_Units_nwb2.0b.nwb");
