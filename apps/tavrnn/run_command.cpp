@@ -16,6 +16,7 @@
 #include "tavrnn/io/file_hash.h"
 #include "tavrnn/pipeline/run_config.h"
 #include "tavrnn/pipeline/stage_ledger.h"
+#include "tavrnn/report/figure_manifest.h"
 #include "tavrnn/train/run_outputs.h"
 
 namespace tavrnn::cli {
@@ -233,12 +234,9 @@ std::vector<fs::path> with_manifest_files(const std::vector<fs::path>& files) {
     if (f.filename() != "figures.json") continue;
     std::error_code ec;
     if (!fs::exists(f, ec)) continue;
-    const auto manifest = nlohmann::json::parse(io::read_file_bytes(f), nullptr, false);
-    if (!manifest.is_array()) continue;
-    for (const auto& entry : manifest) {
-      for (const char* key : {"png", "svg"}) {
-        if (entry.is_object() && entry.contains(key)) all.push_back(f.parent_path() / entry[key].get<std::string>());
-      }
+    for (const auto& entry : report::read_figure_manifest(f)) {
+      if (!entry.png.empty()) all.push_back(entry.png);
+      if (!entry.svg.empty()) all.push_back(entry.svg);
     }
   }
   return all;
