@@ -36,8 +36,7 @@ struct RunSettings {
 
 // One stage: the subcommand and its full arguments.
 struct Stage {
-  std::string name;     // the subcommand
-  std::string section;  // its config section
+  std::string name;  // the subcommand, and its config section
   std::vector<std::string> arguments;
   std::vector<fs::path> inputs;
   std::vector<fs::path> outputs;
@@ -69,7 +68,7 @@ int run_subcommand(const Stage& stage, const std::vector<std::string>& extra, co
   } catch (const CLI::ParseError& e) {
     throw Error(fmt::format("config {}: [{}]: {} (a section's keys are the options of `tavrnn {} "
                             "--help`)",
-                            config.file.string(), stage.section, e.what(), stage.name));
+                            config.file.string(), stage.name, e.what(), stage.name));
   }
   if (!action) throw Error(fmt::format("run: stage {} did not start", stage.name));
   return action();
@@ -130,7 +129,7 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     std::vector<fs::path> inputs;
     auto args = section_arguments(config, "simulate", {}, inputs, true);
     args.insert(args.end(), {"--out", recording.string()});
-    stages.push_back({"simulate", "simulate", args, inputs, {recording, out / "ground_truth.json"}});
+    stages.push_back({"simulate", args, inputs, {recording, out / "ground_truth.json"}});
   } else {
     const auto path = config.value("recording", "path");
     if (!path) {
@@ -164,7 +163,7 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     auto g = section_arguments(config, "graphs", {}, inputs, true);
     args.insert(args.end(), g.begin(), g.end());
     args.insert(args.end(), {"--out", graphs.string()});
-    stages.push_back({"graphs", "graphs", args, inputs, {graphs}});
+    stages.push_back({"graphs", args, inputs, {graphs}});
   }
   const fs::path fit = out / "fit";
   {
@@ -173,7 +172,7 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     auto f = section_arguments(config, "fit", {}, inputs, true);
     args.insert(args.end(), f.begin(), f.end());
     args.insert(args.end(), {"--out", fit.string()});
-    stages.push_back({"fit", "fit", args, inputs,
+    stages.push_back({"fit", args, inputs,
                       {fit / "model.pt", fit / "embeddings.npz", fit / "training_log.csv", fit / "run.json"}});
   }
   {
@@ -181,7 +180,7 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     std::vector<std::string> args = {fit.string(), "--graphs", graphs.string()};
     auto e = section_arguments(config, "evaluate", {"labels", "groups"}, inputs, true);
     args.insert(args.end(), e.begin(), e.end());
-    stages.push_back({"evaluate", "evaluate", args, inputs, {fit / "metrics.json"}});
+    stages.push_back({"evaluate", args, inputs, {fit / "metrics.json"}});
   }
   if (config.has_section("compare")) {  // the grid behind the accuracy-per-width figure
     forbid_keys(config, "compare", {"recording", "overwrite"}, "the pipeline passes the run's recording");
@@ -193,7 +192,7 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     auto c = section_arguments(config, "compare", {}, inputs, true);
     args.insert(args.end(), c.begin(), c.end());
     args.insert(args.end(), {"--out", grid.string()});
-    stages.push_back({"compare", "compare", args, inputs,
+    stages.push_back({"compare", args, inputs,
                       {grid / "grid.json", grid / "results.csv", grid / "summary.md"}});
   }
   const fs::path figures = out / "figures";
@@ -210,7 +209,7 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     args.insert(args.end(), f.begin(), f.end());
     args.insert(args.end(), {"--out", figures.string()});
     // The figure files themselves are added from the manifest once drawn.
-    stages.push_back({"figures", "figures", args, inputs, {figures / "figures.json"}});
+    stages.push_back({"figures", args, inputs, {figures / "figures.json"}});
   }
   {
     forbid_keys(config, "report", {"graphs", "figures"}, "the pipeline passes the run's own files");
@@ -220,7 +219,7 @@ std::vector<Stage> plan_stages(const RunConfig& config, const fs::path& out) {
     auto r = section_arguments(config, "report", {"chartjs"}, inputs, true);
     args.insert(args.end(), r.begin(), r.end());
     args.insert(args.end(), {"--out", (out / "report.html").string()});
-    stages.push_back({"report", "report", args, inputs, {out / "report.html"}});
+    stages.push_back({"report", args, inputs, {out / "report.html"}});
   }
   return stages;
 }
