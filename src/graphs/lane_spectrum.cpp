@@ -45,32 +45,46 @@ struct Buffer {
   V* data;
 };
 
-// c[i][j] (full, symmetric) = sum_t z[i][t] z[j][t] for i, j < n; z has
-// n_padded (a multiple of 4) rows, the extra ones zero. 4 x 4 tiles of
-// accumulators stay in registers; only tiles with j <= i are computed.
+// The lower triangle c[i][j], j <= i < n, of sum_t z[i][t] z[j][t]; z has
+// n_padded (a multiple of 4) rows, the extra ones zero; the strict upper
+// triangle of c is not written. 4 x 4 tiles of accumulators stay in
+// registers. The bins are taken kBinsPerPass at a time so that the pass's
+// slice of every row stays in L2 (at N = 120, L = 400 the whole block is
+// 3 MiB of 64-byte vectors): a tile's accumulators are stored after one
+// pass and reloaded for the next, which continues the same chain of
+// additions, so the sums are bitwise those of a single pass.
 template <typename V>
 TAVRNN_LANE_CLONES void gram(const V* z, V* c, int n, int n_padded, int bins) {
-  for (int ib = 0; ib < n_padded; ib += 4) {
-    for (int jb = 0; jb <= ib; jb += 4) {
-      V acc[4][4] = {};
-      const V* zi = z + static_cast<std::size_t>(ib) * bins;
-      const V* zj = z + static_cast<std::size_t>(jb) * bins;
-      for (int t = 0; t < bins; ++t) {
-        V a[4], b[4];
-        for (int r = 0; r < 4; ++r) {
-          a[r] = zi[r * bins + t];
-          b[r] = zj[r * bins + t];
+  constexpr int kBinsPerPass = 64;
+  for (int t0 = 0; t0 < bins; t0 += kBinsPerPass) {
+    const int t1 = std::min(bins, t0 + kBinsPerPass);
+    for (int ib = 0; ib < n_padded; ib += 4) {
+      for (int jb = 0; jb <= ib; jb += 4) {
+        V acc[4][4] = {};
+        if (t0 > 0) {
+          for (int r = 0; r < 4; ++r) {
+            for (int q = 0; q < 4; ++q) {
+              const int i = ib + r, j = jb + q;
+              if (i < n && j <= i) acc[r][q] = c[static_cast<std::size_t>(i) * n + j];
+            }
+          }
+        }
+        const V* zi = z + static_cast<std::size_t>(ib) * bins;
+        const V* zj = z + static_cast<std::size_t>(jb) * bins;
+        for (int t = t0; t < t1; ++t) {
+          V a[4], b[4];
+          for (int r = 0; r < 4; ++r) {
+            a[r] = zi[r * bins + t];
+            b[r] = zj[r * bins + t];
+          }
+          for (int r = 0; r < 4; ++r) {
+            for (int q = 0; q < 4; ++q) acc[r][q] += a[r] * b[q];
+          }
         }
         for (int r = 0; r < 4; ++r) {
-          for (int q = 0; q < 4; ++q) acc[r][q] += a[r] * b[q];
-        }
-      }
-      for (int r = 0; r < 4; ++r) {
-        for (int q = 0; q < 4; ++q) {
-          const int i = ib + r, j = jb + q;
-          if (i < n && j < n) {
-            c[static_cast<std::size_t>(i) * n + j] = acc[r][q];
-            c[static_cast<std::size_t>(j) * n + i] = acc[r][q];
+          for (int q = 0; q < 4; ++q) {
+            const int i = ib + r, j = jb + q;
+            if (i < n && j <= i) c[static_cast<std::size_t>(i) * n + j] = acc[r][q];
           }
         }
       }
@@ -214,7 +228,6 @@ void solve(int64_t count, int n, int bins, const T* diagonal, T* out, int tail,
     const std::unique_ptr<LaneRowSource> source = make_source();
     Buffer<V> z(static_cast<std::size_t>(n_padded) * bins), c(static_cast<std::size_t>(n) * n);
     Buffer<V> d(n), e(n), u(n), p(n), e2(n), values(n);
-    std::vector<T> row(static_cast<std::size_t>(bins));
     for (int64_t g = first; g < last; ++g) {
       // Lane l holds surrogate g W + l; the spare lanes of a last, partial
       // block repeat its last surrogate (their results are dropped).
@@ -222,9 +235,10 @@ void solve(int64_t count, int n, int bins, const T* diagonal, T* out, int tail,
       source->begin_block(g * W, lanes);
       for (int i = 0; i < n; ++i) {
         V* target = z.data + static_cast<std::size_t>(i) * bins;
-        for (int l = 0; l < W; ++l) {
-          if (l < lanes) source->row(l, i, row.data());
-          for (int t = 0; t < bins; ++t) target[t][l] = row[static_cast<std::size_t>(t)];
+        T* first_lane = reinterpret_cast<T*>(target);
+        for (int l = 0; l < lanes; ++l) source->row(l, i, first_lane + l, W);
+        for (int l = lanes; l < W; ++l) {
+          for (int t = 0; t < bins; ++t) target[t][l] = target[t][lanes - 1];
         }
       }
       gram(z.data, c.data, n, n_padded, bins);
@@ -248,9 +262,13 @@ class TensorRows : public LaneRowSource {
  public:
   explicit TensorRows(const torch::Tensor& rows) : rows_(rows) {}
   void begin_block(int64_t first, int) override { first_ = first; }
-  void row(int lane, int64_t i, void* out) override {
+  void row(int lane, int64_t i, void* out, std::size_t stride) override {
     const torch::Tensor r = rows_[first_ + lane][i];
-    std::memcpy(out, r.data_ptr(), static_cast<std::size_t>(r.numel()) * r.element_size());
+    AT_DISPATCH_FLOATING_TYPES(r.scalar_type(), "lane row", [&] {
+      const scalar_t* from = r.data_ptr<scalar_t>();
+      scalar_t* to = static_cast<scalar_t*>(out);
+      for (int64_t t = 0; t < r.numel(); ++t) to[static_cast<std::size_t>(t) * stride] = from[t];
+    });
   }
 
  private:

@@ -25,12 +25,14 @@ constexpr std::size_t kLaneSpectrumMaxElements = std::size_t{1} << 20;
 // writing and re-reading it costs more than the arithmetic at N = 120).
 // One source per thread; for each block of surrogates, begin_block is
 // called, then row(lane, i, out) for i = 0, 1, ..., N - 1 in order, every
-// lane of the block for each i. out: L values of the dtype.
+// lane of the block for each i. out: L values of the dtype, value t at
+// out[t * stride] (stride in elements): the rows go straight into their
+// lane of the interleaved block, with no copy in between.
 class LaneRowSource {
  public:
   virtual ~LaneRowSource() = default;
   virtual void begin_block(int64_t first_surrogate, int lanes) = 0;
-  virtual void row(int lane, int64_t i, void* out) = 0;
+  virtual void row(int lane, int64_t i, void* out, std::size_t stride) = 0;
 };
 using LaneRowSourceFactory = std::function<std::unique_ptr<LaneRowSource>()>;
 

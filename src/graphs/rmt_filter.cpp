@@ -77,7 +77,9 @@ std::optional<PooledBounds> pooled_bounds(const torch::Tensor& eigenvalues, cons
     inner_low = low_edge.min().item<double>();
     inner_high = high_edge.max().item<double>();
   }
-  PooledBounds b{pooled_percentile(e, o.low_percent), pooled_percentile(e, o.high_percent)};
+  const std::vector<PercentileEstimate> both =
+      pooled_percentiles(e, {o.low_percent, o.high_percent});
+  PooledBounds b{both[0], both[1]};
   if (partial) {
     const torch::Tensor pool = e.reshape({-1});
     const int64_t total = pool.numel();

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numeric>
 #include <type_traits>
+#include <vector>
 
 #include "gram.h"
 #include "lane_spectrum.h"
@@ -91,7 +92,12 @@ class ShuffledLaneRows : public detail::LaneRowSource {
  public:
   ShuffledLaneRows(const T* source, std::size_t bins, std::uint64_t seed, std::uint64_t window_id,
                    std::size_t first)
-      : source_(source), bins_(bins), seed_(seed), window_id_(window_id), first_(first) {}
+      : source_(source),
+        bins_(bins),
+        seed_(seed),
+        window_id_(window_id),
+        first_(first),
+        buffer_(bins) {}
 
   void begin_block(int64_t first_surrogate, int lanes) override {
     draws_.clear();
@@ -101,13 +107,21 @@ class ShuffledLaneRows : public detail::LaneRowSource {
     }
   }
 
-  void row(int lane, int64_t i, void* out) override {
-    T* row = static_cast<T*>(out);
+  // Shuffled in a contiguous buffer, then spread into the lane: swapping
+  // in place there, a value per 64 bytes, was 30 % slower (more lines
+  // touched, in L1 and beyond).
+  void row(int lane, int64_t i, void* out, std::size_t stride) override {
+    T* row = buffer_.data();
     std::copy(source_ + static_cast<std::size_t>(i) * bins_,
               source_ + static_cast<std::size_t>(i + 1) * bins_, row);
-    BoundedIntegers& draw = draws_[static_cast<std::size_t>(lane)];
+    // A local copy stays in registers; through the reference the state was
+    // stored back on every draw.
+    BoundedIntegers draw = draws_[static_cast<std::size_t>(lane)];
     for (std::size_t t = bins_; t > 1; --t)
       std::swap(row[t - 1], row[draw.below(static_cast<std::uint32_t>(t))]);
+    draws_[static_cast<std::size_t>(lane)] = draw;
+    T* lane_values = static_cast<T*>(out);
+    for (std::size_t t = 0; t < bins_; ++t) lane_values[t * stride] = row[t];
   }
 
  private:
@@ -116,6 +130,7 @@ class ShuffledLaneRows : public detail::LaneRowSource {
   std::uint64_t seed_, window_id_;
   std::size_t first_;
   std::vector<BoundedIntegers> draws_;
+  std::vector<T> buffer_;
 };
 
 }  // namespace
@@ -208,7 +223,11 @@ torch::Tensor ShuffleSurrogates::eigenvalues(std::size_t first, std::size_t coun
   // One surrogate holds its shuffled rows, its matrix, and LAPACK's copy
   // and workspace of about the matrix's size again.
   const std::size_t per_surrogate = rows_.element_size() * (n * bins + 3 * n * n);
-  const std::size_t chunk = std::max<std::size_t>(1, max_chunk_bytes / per_surrogate);
+  // The lane kernels hold no [K, N, L] tensor: one chunk, so that the
+  // blocks of all K are shared evenly by the threads.
+  const std::size_t chunk =
+      lanes ? std::max<std::size_t>(1, count)
+            : std::max<std::size_t>(1, max_chunk_bytes / per_surrogate);
   std::vector<torch::Tensor> parts;
   for (std::size_t begin = first; begin < first + count; begin += chunk) {
     const std::size_t size = std::min(chunk, first + count - begin);
@@ -232,48 +251,104 @@ torch::Tensor ShuffleSurrogates::eigenvalues(std::size_t first, std::size_t coun
   return parts.size() == 1 ? parts[0] : torch::cat(parts, 0);
 }
 
+namespace {
+
+// numpy's _lerp between two order statistics: from the nearer end, so that
+// t = 1 gives exactly `above`.
+double lerp(double below, double above, double t) {
+  const double diff = above - below;
+  return t >= 0.5 ? above - diff * (1.0 - t) : below + diff * t;
+}
+
+void check_percent(double percent) {
+  if (!(percent >= 0.0 && percent <= 100.0)) {
+    throw Error(fmt::format("percentile: expected a percent in [0, 100], found {}", percent));
+  }
+}
+
+// The ranks of the pooled order statistics a percentile estimate reads:
+// the two it interpolates between, and those +-d ranks around it for the
+// density, d = sqrt(n p (1 - p)) (the binomial spread of the rank).
+struct PercentileRanks {
+  std::size_t below, above, low, high;
+  double t;
+};
+
+PercentileRanks percentile_ranks(std::size_t n, double percent) {
+  const double index = percent / 100.0 * static_cast<double>(n - 1);
+  PercentileRanks r{};
+  r.below = static_cast<std::size_t>(std::floor(index));
+  r.above = std::min(r.below + 1, n - 1);
+  r.t = index - static_cast<double>(r.below);
+  const double p = percent / 100.0, count = static_cast<double>(n);
+  const double d = std::max(1.0, std::ceil(std::sqrt(count * p * (1.0 - p))));
+  r.low = static_cast<std::size_t>(std::max(0.0, std::floor(index - d)));
+  r.high = static_cast<std::size_t>(std::min(count - 1, std::ceil(index + d)));
+  return r;
+}
+
+}  // namespace
+
 double percentile_of_sorted(const torch::Tensor& sorted, double percent) {
   const torch::Tensor x = sorted.to(torch::kCPU, torch::kFloat64).contiguous().view({-1});
   const auto n = static_cast<std::size_t>(x.numel());
   if (n == 0) throw Error("percentile: the sample is empty");
-  if (!(percent >= 0.0 && percent <= 100.0)) {
-    throw Error(fmt::format("percentile: expected a percent in [0, 100], found {}", percent));
-  }
+  check_percent(percent);
   const double* v = x.data_ptr<double>();
-  const double index = percent / 100.0 * static_cast<double>(n - 1);
-  const auto below = static_cast<std::size_t>(std::floor(index));
-  const std::size_t above = std::min(below + 1, n - 1);
-  const double t = index - static_cast<double>(below);
-  // numpy's _lerp: from the nearer end, so that t = 1 gives exactly v[above].
-  const double diff = v[above] - v[below];
-  return t >= 0.5 ? v[above] - diff * (1.0 - t) : v[below] + diff * t;
+  const PercentileRanks r = percentile_ranks(n, percent);
+  return lerp(v[r.below], v[r.above], r.t);
 }
 
-PercentileEstimate pooled_percentile(const torch::Tensor& eigenvalues, double percent) {
+std::vector<PercentileEstimate> pooled_percentiles(const torch::Tensor& eigenvalues,
+                                                   const std::vector<double>& percents) {
   if (eigenvalues.dim() != 2 || eigenvalues.numel() == 0) {
     throw Error("pooled percentile: expected eigenvalues [K, N] with K, N >= 1");
   }
-  const torch::Tensor e = eigenvalues.to(torch::kCPU, torch::kFloat64);
-  const torch::Tensor sorted = std::get<0>(e.reshape({-1}).sort());
-  PercentileEstimate estimate;
-  estimate.value = percentile_of_sorted(sorted, percent);
+  for (double percent : percents) check_percent(percent);
+  const torch::Tensor e = eigenvalues.to(torch::kCPU, torch::kFloat64).contiguous();
+  if (e.isnan().any().item<bool>()) throw Error("pooled percentile: the eigenvalues hold NaN");
+  const auto n = static_cast<std::size_t>(e.numel());
+  // Only a few order statistics are read: select them (nth_element on
+  // shrinking ranges, in ascending rank) instead of sorting all K N values,
+  // which took 10 ms of a 120 ms window at N = 120, K = 1000. The values
+  // are the same as the sorted sample's.
+  std::vector<double> pool(e.data_ptr<double>(), e.data_ptr<double>() + n);
+  std::vector<PercentileRanks> ranks;
+  std::vector<std::size_t> wanted;
+  for (double percent : percents) {
+    ranks.push_back(percentile_ranks(n, percent));
+    const PercentileRanks& r = ranks.back();
+    wanted.insert(wanted.end(), {r.below, r.above, r.low, r.high});
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  auto from = pool.begin();
+  for (std::size_t rank : wanted) {
+    const auto at = pool.begin() + static_cast<std::ptrdiff_t>(rank);
+    std::nth_element(from, at, pool.end());
+    from = at + 1;
+  }
   const int64_t k = e.size(0);
-  if (k < 2) return estimate;
-  // se(F): fraction of each surrogate's eigenvalues at or below the value.
-  const torch::Tensor below = e.le(estimate.value).to(torch::kFloat64).mean(1);
-  const double se_fraction = std::sqrt(below.var().item<double>() / static_cast<double>(k));
-  // f: pooled density from order statistics +-d ranks around the value,
-  // d = sqrt(n p (1 - p)) (the binomial spread of the rank).
-  const auto n = static_cast<double>(sorted.numel());
-  const double p = percent / 100.0;
-  const double index = p * (n - 1);
-  const double d = std::max(1.0, std::ceil(std::sqrt(n * p * (1.0 - p))));
-  const auto low_rank = static_cast<int64_t>(std::max(0.0, std::floor(index - d)));
-  const auto high_rank = static_cast<int64_t>(std::min(n - 1, std::ceil(index + d)));
-  const double width = sorted[high_rank].item<double>() - sorted[low_rank].item<double>();
-  const double mass = static_cast<double>(high_rank - low_rank) / n;
-  estimate.standard_error = mass > 0 ? se_fraction * width / mass : 0.0;
-  return estimate;
+  std::vector<PercentileEstimate> estimates;
+  for (const PercentileRanks& r : ranks) {
+    PercentileEstimate estimate;
+    estimate.value = lerp(pool[r.below], pool[r.above], r.t);
+    if (k >= 2) {
+      // se(F): fraction of each surrogate's eigenvalues at or below the value.
+      const torch::Tensor below = e.le(estimate.value).to(torch::kFloat64).mean(1);
+      const double se_fraction = std::sqrt(below.var().item<double>() / static_cast<double>(k));
+      // f: pooled density from the order statistics +-d ranks around it.
+      const double width = pool[r.high] - pool[r.low];
+      const double mass = static_cast<double>(r.high - r.low) / static_cast<double>(n);
+      estimate.standard_error = mass > 0 ? se_fraction * width / mass : 0.0;
+    }
+    estimates.push_back(estimate);
+  }
+  return estimates;
+}
+
+PercentileEstimate pooled_percentile(const torch::Tensor& eigenvalues, double percent) {
+  return pooled_percentiles(eigenvalues, {percent})[0];
 }
 
 }  // namespace tavrnn::graphs

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace tavrnn::graphs {
 
@@ -47,7 +48,8 @@ class ShuffleSurrogates {
   // The matrices whose eigenvalues are pooled: [count, N, N].
   torch::Tensor matrices(std::size_t first, std::size_t count) const;
 
-  // Their eigenvalues, ascending per surrogate: [count, N]. Computed by a
+  // Their eigenvalues, ascending per surrogate: [count, N]. Small N: by
+  // the SIMD lane kernels, which keep no per-surrogate tensors; otherwise a
   // batched eigvalsh over chunks of surrogates sized so that one chunk's
   // tensors take at most `max_chunk_bytes` (at least one surrogate).
   // tail > 0 allows computing only the `tail` smallest and largest of each
@@ -90,5 +92,10 @@ struct PercentileEstimate {
 // pooled density f from the spacing of the pooled order statistics around
 // the value. Needs K >= 2 (0 otherwise).
 PercentileEstimate pooled_percentile(const torch::Tensor& eigenvalues, double percent);
+
+// The same for several percents of one sample, selecting each order
+// statistic once.
+std::vector<PercentileEstimate> pooled_percentiles(const torch::Tensor& eigenvalues,
+                                                   const std::vector<double>& percents);
 
 }  // namespace tavrnn::graphs
