@@ -220,9 +220,10 @@ void register_compare(CLI::App& app, Action& action) {
   command->add_option("--folds", s->evaluation.decoding.n_splits, "Decoding folds per seed")
       ->capture_default_str();
   command->add_option("--population", s->evaluation.population,
-                      "Population embedding decoded: auto (history node if any, else mean), history, "
-                      "mean, gram (units' mu mu^T, rotation-invariant), norms")
-      ->check(CLI::IsMember({"auto", "gram", "norms", "history", "mean"}))
+                      "Population embedding decoded: auto (units if the model has node embeddings, "
+                      "else mean), units (every unit's mu, concatenated), history, mean, gram "
+                      "(units' mu mu^T, rotation-invariant), norms")
+      ->check(CLI::IsMember({"auto", "units", "gram", "norms", "history", "mean"}))
       ->capture_default_str();
   command->add_option("--min-purity", s->evaluation.min_purity, "Decode only windows this pure")
       ->capture_default_str();

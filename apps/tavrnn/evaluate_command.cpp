@@ -155,9 +155,10 @@ void register_evaluate(CLI::App& app, Action& action) {
                       "Text file, one group per unit ('-' = none), replacing the recording's groups");
   command->add_option("--out", s->out, "Metrics file (default RUN/metrics.json)");
   command->add_option("--population", s->options.population,
-                      "Population embedding decoded: auto (history node if any, else mean), history, "
-                      "mean, gram (units' mu mu^T, rotation-invariant), norms")
-      ->check(CLI::IsMember({"auto", "gram", "norms", "history", "mean"}))
+                      "Population embedding decoded: auto (units if the model has node embeddings, "
+                      "else mean), units (every unit's mu, concatenated), history, mean, gram "
+                      "(units' mu mu^T, rotation-invariant), norms")
+      ->check(CLI::IsMember({"auto", "units", "gram", "norms", "history", "mean"}))
       ->capture_default_str();
   command->add_option("--scheme", s->scheme, "Splits: k-fold (stratified) or shuffle-split (stratified)")
       ->check(CLI::IsMember({"k-fold", "shuffle-split"}))

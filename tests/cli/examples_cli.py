@@ -26,7 +26,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tavrnn_testing import Checks, expect_one_line_error, run_tavrnn  # noqa: E402
+from tavrnn_testing import Checks, expect_one_line_error, population_readout, run_tavrnn  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EXAMPLES = os.path.join(ROOT, "examples")
@@ -195,7 +195,7 @@ def check_rat_track(tmp):
     def recompute():
         e = np.load(os.path.join(out, "fit", "embeddings.npz"))
         m = json.load(open(os.path.join(out, "fit", "metrics.json")))
-        pop = e["population_history"] if m["population_embedding"] == "history" else e["population_mean"]
+        pop = population_readout(e, m["population_embedding"])
         keep = e["window_label"] >= 0
         ours = sklearn_decoding(pop[keep].astype(np.float64), e["window_label"][keep])
         theirs = m["decoding"]["logistic_regression"]["scores"]["accuracy_score"]["mean"]

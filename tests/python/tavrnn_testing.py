@@ -73,3 +73,21 @@ class Checks:
     def finish(self):
         print(f"{self.passed} passed, {len(self.failures)} failed")
         sys.exit(1 if self.failures else 0)
+
+
+def population_readout(emb, name):
+    """The population embedding `name` (metrics.json's population_embedding)
+    of every window, computed from embeddings.npz with numpy alone, as
+    docs/evaluation.md defines it: an independent check of tavrnn's."""
+    n_units = len(emb["unit_ids"])
+    units = emb["mu"][:, :n_units].astype(np.float64)
+    if name == "units":
+        return units.reshape(len(units), -1)
+    if name == "gram":
+        upper = np.triu_indices(n_units)
+        return np.stack([(u @ u.T)[upper] for u in units])
+    if name == "norms":
+        return np.linalg.norm(units, axis=2)
+    if name in ("history", "mean"):
+        return emb[f"population_{name}"].astype(np.float64)
+    raise ValueError(f"unknown population embedding {name!r}")

@@ -18,10 +18,11 @@
 namespace tavrnn::eval {
 
 struct EvaluationOptions {
-  // The population embedding decoded and clustered: "gram" (upper triangle
-  // of mu mu^T over units: what the inner-product decoder identifies),
-  // "norms" (|mu_i| per unit), "history" (the history node's mu) or "mean";
-  // "auto": history if present, else mean. docs/evaluation.md compares them.
+  // The population embedding decoded and clustered: "units" (every unit's
+  // mu, concatenated: N Z values), "gram" (upper triangle of mu mu^T over
+  // units: what the inner-product decoder identifies), "norms" (|mu_i| per
+  // unit), "history" (the history node's mu) or "mean"; "auto": units for
+  // models with node embeddings, else mean. docs/evaluation.md compares them.
   std::string population = "auto";
   DecodingOptions decoding;         // splits, seeds, C; both classifiers are run
   double min_purity = 0.0;          // windows decoded: labelled, purity >= this
