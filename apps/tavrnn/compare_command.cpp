@@ -70,7 +70,7 @@ void run_cell(const CompareSettings& s, const graphs::GraphSequence& sequence,
   if (is_trained(model)) {
     train::ModelConfig config;
     config.kind = train::parse_model_kind(model);
-    config.x_dim = static_cast<int64_t>(sequence.n_nodes());
+    config.x_dim = static_cast<int64_t>(sequence.feature_dim());
     config.hidden = s.hidden;
     config.latent = latent;
     config.history_node = sequence.history_node_index().has_value();

@@ -137,7 +137,7 @@ int run_fit(const FitSettings& s) {
 train::ModelConfig ModelSettings::resolve(const graphs::GraphSequence& sequence) const {
   train::ModelConfig c = config;
   c.kind = train::parse_model_kind(model);
-  c.x_dim = static_cast<int64_t>(sequence.n_nodes());
+  c.x_dim = static_cast<int64_t>(sequence.feature_dim());
   c.history_node = sequence.history_node_index().has_value();
   c.train_gru_gates = !freeze_gru_gates;
   return c;

@@ -36,7 +36,7 @@ graphs::GraphBuilderOptions builder_options(const GraphsOptions& o) {
   graphs::GraphBuilderOptions b;
   b.theta = o.theta;
   b.history_node = o.history_node;
-  b.features = o.features == "rows" ? graphs::NodeFeatures::Rows : graphs::NodeFeatures::Identity;
+  b.features = *graphs::parse_node_features(o.features);  // checked by CLI11
   if (o.top_k > 0) b.top_k = o.top_k;
   b.rmt = graphs::parse_rmt_options(o.rmt);
   b.dtype = o.dtype == "float64" ? torch::kFloat64 : torch::kFloat32;
@@ -79,8 +79,10 @@ void register_graphs(CLI::App& app, Action& action) {
       ->capture_default_str();
   command->add_flag("--history-node", o->history_node,
                     "Add node N, connected to every unit (row and column of ones)");
-  command->add_option("--features", o->features, "Node features: rows (of W) or identity")
-      ->check(CLI::IsMember({"rows", "identity"}))
+  command->add_option("--features", o->features,
+                      "Node features: identity, rows (of W), or rows+rates (rows of W and each "
+                      "unit's firing rate in the window, z-scored)")
+      ->check(CLI::IsMember({"rows", "identity", "rows+rates"}))
       ->capture_default_str();
   command
       ->add_option("--top-k", o->top_k,

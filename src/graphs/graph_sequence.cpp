@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "tavrnn/error.h"
 
 namespace tavrnn::graphs {
@@ -51,10 +53,59 @@ torch::Tensor GraphSequence::dense_adjacency(std::size_t t) const {
   return a.is_sparse() ? a.to_dense() : a;
 }
 
+const char* node_features_name(NodeFeatures features) {
+  switch (features) {
+    case NodeFeatures::Rows:
+      return "rows";
+    case NodeFeatures::Identity:
+      return "identity";
+    case NodeFeatures::RowsAndRates:
+      return "rows+rates";
+  }
+  return "identity";
+}
+
+std::optional<NodeFeatures> parse_node_features(const std::string& text) {
+  for (NodeFeatures f : {NodeFeatures::Rows, NodeFeatures::Identity, NodeFeatures::RowsAndRates}) {
+    if (text == node_features_name(f)) return f;
+  }
+  return std::nullopt;
+}
+
 torch::Tensor GraphSequence::features(std::size_t t) const {
   const Graph& g = graph(t);
   if (settings_.features == NodeFeatures::Rows) return g.weights;
-  return torch::eye(static_cast<int64_t>(n_nodes()), g.weights.options());
+  if (settings_.features == NodeFeatures::Identity) {
+    return torch::eye(static_cast<int64_t>(n_nodes()), g.weights.options());
+  }
+  // One scale for the whole sequence, so that a unit's rate can be compared
+  // across windows (the change between windows is the signal).
+  double sum = 0, sum_sq = 0;
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < size(); ++k) {
+    const std::vector<double>& rates = info_[k].unit_rate_hz;
+    if (rates.size() != n_units_) {
+      throw Error(fmt::format(
+          "graph sequence: node features rows+rates need every window's unit rates; window {} "
+          "has {} of {} (graphs written before rates were recorded: rebuild them with "
+          "`tavrnn graphs`)",
+          k, rates.size(), n_units_));
+    }
+    for (double r : rates) {
+      sum += r;
+      sum_sq += r * r;
+    }
+    count += rates.size();
+  }
+  const double mean = count ? sum / static_cast<double>(count) : 0.0;
+  const double variance = count ? sum_sq / static_cast<double>(count) - mean * mean : 0.0;
+  const double sd = variance > 0 ? std::sqrt(variance) : 1.0;
+  std::vector<double> column(n_nodes(), 0.0);
+  for (std::size_t i = 0; i < n_units_; ++i) column[i] = (info_[t].unit_rate_hz[i] - mean) / sd;
+  const torch::Tensor c = torch::tensor(column, torch::kFloat64)
+                              .to(g.weights.device(), g.weights.scalar_type())
+                              .unsqueeze(1);
+  return torch::cat({g.weights, c}, 1);
 }
 
 GraphSequence GraphSequence::to(torch::Device device, torch::ScalarType dtype) const {

@@ -160,8 +160,7 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
   arrays.emplace_back("bin_width_s", NdArray::scalar(sequence.bin_width_s()));
   arrays.emplace_back("theta", NdArray::scalar(s.theta));
   arrays.emplace_back("history_node", bool_scalar(s.history_node));
-  arrays.emplace_back("features",
-                      string_scalar(s.features == NodeFeatures::Rows ? "rows" : "identity"));
+  arrays.emplace_back("features", string_scalar(node_features_name(s.features)));
   arrays.emplace_back("top_k", int_scalar(s.top_k ? static_cast<std::int64_t>(*s.top_k) : 0));
   arrays.emplace_back("rmt", string_scalar(s.rmt));
   arrays.emplace_back("windows", string_scalar(s.windows));
@@ -233,6 +232,13 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
   arrays.emplace_back("window_degeneracy", NdArray::from_strings(degeneracy, {T}));
   arrays.emplace_back("window_storage", NdArray::from_strings(storage, {T}));
   arrays.emplace_back("window_bytes", NdArray::from_int64s(bytes, {T}));
+  std::vector<double> rates;
+  for (std::size_t t = 0; t < T; ++t) {
+    const std::vector<double>& r = sequence.info(t).unit_rate_hz;
+    if (r.size() != N) break;
+    rates.insert(rates.end(), r.begin(), r.end());
+  }
+  if (rates.size() == T * N) arrays.emplace_back("unit_rate_hz", NdArray::from_doubles(rates, {T, N}));
 
   if (!sequence.unit_ids.empty()) {
     arrays.emplace_back("unit_ids",
@@ -269,10 +275,12 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
   s.theta = in.real("theta");
   s.history_node = in.get("history_node", DType::Bool, {}).as_int64(0) != 0;
   const std::string features = in.string("features");
-  if (features != "rows" && features != "identity") {
-    in.fail("features", fmt::format("expected 'rows' or 'identity', found '{}'", features));
+  const std::optional<NodeFeatures> parsed = parse_node_features(features);
+  if (!parsed) {
+    in.fail("features",
+            fmt::format("expected 'rows', 'identity' or 'rows+rates', found '{}'", features));
   }
-  s.features = features == "rows" ? NodeFeatures::Rows : NodeFeatures::Identity;
+  s.features = *parsed;
   if (const std::int64_t k = in.integer("top_k"); k > 0) s.top_k = static_cast<std::size_t>(k);
   s.rmt = in.string("rmt");
   s.windows = in.string("windows");
@@ -342,8 +350,15 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
   const auto bytes = in.integers("window_bytes", T);
   const auto degeneracy = in.strings("window_degeneracy", T);
   const std::vector<std::int64_t> bins = window_bins.to_int64s();
+  const std::vector<double> rates =
+      in.has("unit_rate_hz") && T > 0 ? in.get("unit_rate_hz", DType::Float64, {T, N}).to_doubles()
+                                      : std::vector<double>();
   for (std::size_t t = 0; t < T; ++t) {
     WindowGraphInfo& info = infos[t];
+    if (!rates.empty()) {
+      info.unit_rate_hz.assign(rates.begin() + static_cast<std::ptrdiff_t>(t * N),
+                               rates.begin() + static_cast<std::ptrdiff_t>((t + 1) * N));
+    }
     info.label = static_cast<int>(label[t]);
     info.purity = purity[t];
     info.source_index = static_cast<std::size_t>(source[t]);

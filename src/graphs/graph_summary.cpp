@@ -45,7 +45,9 @@ std::string graph_sequence_summary(const GraphSequence& sequence) {
       fmt::format("{} graph{} of {} nodes ({} units{}), windows {}\n", T, T == 1 ? "" : "s", nodes,
                   N, s.history_node ? " + history node" : "", s.windows);
   out += fmt::format("  theta {}, rmt {}, features {}{}, seed {}\n", s.theta, s.rmt,
-                     s.features == NodeFeatures::Rows ? "rows of W" : "identity",
+                     s.features == NodeFeatures::Rows           ? "rows of W"
+                     : s.features == NodeFeatures::RowsAndRates ? "rows of W + unit rates"
+                                                                : "identity",
                      s.top_k ? fmt::format(", top-k {}", *s.top_k) : "", s.seed);
   out += fmt::format("  {:>6} {:>6} {:<18} {:<10} {:>8} {:>6} {:<19} {:>9} {:>8} {}\n", "window",
                      "plan", "bins", "label", "zero-var", "kept", "bounds", "edges", "density",

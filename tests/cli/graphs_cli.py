@@ -2,6 +2,7 @@
 graphs.npz keys of docs/formats.md, degenerate windows and clear errors."""
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -62,6 +63,9 @@ def segments_float64_history_rows():
         assert np.array_equal(g["A"][t, :32, :32], a), f"window {t}: A is not |r| >= theta"
         assert g["A"][t, 32].all() and g["A"][t, :, 32].all() and (g["W"][t, 32] == 1).all()
         assert g["window_edges"][t] == g["A"][t].sum()
+    for t, seg in enumerate(segments):  # each unit's rate in the window, recorded for rows+rates
+        rate = counts[:, seg["start_bin"]:seg["end_bin"]].mean(1) / 0.05
+        assert np.max(np.abs(g["unit_rate_hz"][t] - rate)) < 1e-9, f"window {t}: unit_rate_hz"
     silent = len(truth["silent_units"])
     assert (g["window_zero_variance_units"] >= silent).all()
     assert (g["window_components_kept"] == 32).all() and str(g["rmt"]) == "none"
@@ -163,6 +167,19 @@ def degenerate_windows_warn():
     assert list(g["window_degeneracy"]) == ["complete"]
 
 
+def rows_and_rates_features_train():
+    # One more feature column: the model is built for N' + 1 inputs and trains.
+    g, proc = graphs(path("small.npz"), "--windows", "sliding:400:400", "--theta", "0.3",
+                     "--history-node", "--features", "rows+rates")
+    assert str(g["features"]) == "rows+rates" and g["unit_rate_hz"].shape == (15, 32), g["unit_rate_hz"].shape
+    assert "rows of W + unit rates" in proc.stdout, proc.stdout
+    run("--threads", "1", "-q", "fit", path("g.npz"), "--epochs", "2", "--out", path("rr_run"))
+    text = open(path("rr_run/run.json")).read()
+    dims = set(re.findall(r'"x_dim": *([0-9]+)', text))
+    assert dims == {"34"}, f"x_dim {dims}, expected 34 = 32 units + history node + rate"
+    assert os.path.exists(path("rr_run/embeddings.npz"))
+
+
 def errors_are_one_line():
     cases = [
         (("--windows", "sliding:10"), 1, "--windows 'sliding:10'"),
@@ -188,6 +205,7 @@ check("--seed: same seed same graphs, other seed other bounds", shuffle_is_seede
 check("--rmt reference, analytic, adaptive", rmt_modes)
 check("--top-k keeps the k strongest of either end, sparse storage", top_k_union)
 check("degenerate windows are reported with their fallback", degenerate_windows_warn)
+check("--features rows+rates: rates recorded, one more feature column, fit trains", rows_and_rates_features_train)
 check("bad options are one-line errors", errors_are_one_line)
 
 checks.finish()

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "../error_message.h"
 #include "tavrnn/error.h"
 #include "tavrnn/graphs/graph_builder.h"
 #include "tavrnn/io/npz.h"
@@ -74,6 +75,7 @@ void expect_same(const GraphSequence& a, const GraphSequence& b) {
     EXPECT_EQ(x.bytes, y.bytes);
     EXPECT_EQ(x.surrogates, y.surrogates);
     EXPECT_EQ(x.n_bins, y.n_bins);
+    EXPECT_EQ(x.unit_rate_hz, y.unit_rate_hz);
   }
 }
 
@@ -153,6 +155,60 @@ TEST(GraphSequence, FeaturesDenseAdjacencyAndCast) {
   EXPECT_TRUE(wide.graph(1).adjacency.is_sparse());
   EXPECT_TRUE(wide.dense_adjacency(1).equal(seq.dense_adjacency(1).to(torch::kFloat64)));
   EXPECT_EQ(wide.info(1).bytes, 81u * 8 + wide.info(1).edges * 24);
+}
+
+TEST(GraphSequence, RowsAndRatesAppendEachUnitsZScoredRate) {
+  const Recording rec = labelled_recording();
+  GraphBuilderOptions o;
+  o.theta = 0.1;
+  o.history_node = true;
+  o.features = NodeFeatures::RowsAndRates;
+  const GraphSequence seq =
+      CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 100, 100));
+  ASSERT_EQ(seq.size(), 4u);
+  EXPECT_EQ(seq.feature_dim(), 11u);  // 9 units + history node + the rate column
+  // The rates: mean count per bin over the window / bin width.
+  const torch::Tensor counts =
+      torch::from_blob(const_cast<double*>(rec.activity().values.data()), {9, 400},
+                       torch::kFloat64);
+  torch::Tensor all = torch::empty({4, 9}, torch::kFloat64);
+  for (int64_t t = 0; t < 4; ++t) {
+    const torch::Tensor expected = counts.narrow(1, 100 * t, 100).mean(1) / 0.025;
+    ASSERT_EQ(seq.info(static_cast<std::size_t>(t)).unit_rate_hz.size(), 9u);
+    for (int64_t i = 0; i < 9; ++i) {
+      EXPECT_NEAR(seq.info(static_cast<std::size_t>(t)).unit_rate_hz[static_cast<std::size_t>(i)],
+                  expected[i].item<double>(), 1e-9);
+    }
+    all[t] = expected;
+  }
+  EXPECT_EQ(seq.info(0).unit_rate_hz[5], 0.0);  // unit 5 is silent in the first 200 bins
+  // Features: [W | c], c z-scored over every unit and window, 0 for the history node.
+  const torch::Tensor z = (all - all.mean()) / all.std(/*unbiased=*/false);
+  for (std::size_t t = 0; t < 4; ++t) {
+    const torch::Tensor x = seq.features(t);
+    ASSERT_EQ(x.sizes(), (std::vector<int64_t>{10, 11}));
+    EXPECT_TRUE(x.narrow(1, 0, 10).equal(seq.graph(t).weights));
+    const torch::Tensor c = x.select(1, 10).to(torch::kFloat64);
+    EXPECT_LT((c.narrow(0, 0, 9) - z[static_cast<int64_t>(t)]).abs().max().item<double>(), 1e-6);
+    EXPECT_EQ(c[9].item<double>(), 0.0);
+  }
+  // The rates survive the file; features then need no recording.
+  const auto path = temp_path("rates.npz");
+  save_graph_sequence(path, seq);
+  const GraphSequence back = load_graph_sequence(path);
+  std::filesystem::remove(path);
+  expect_same(seq, back);
+  EXPECT_TRUE(back.features(2).equal(seq.features(2)));
+}
+
+TEST(GraphSequence, RowsAndRatesWithoutRatesIsAClearError) {
+  GraphSequenceSettings settings;
+  settings.features = NodeFeatures::RowsAndRates;
+  const GraphSequence seq({{torch::eye(3), torch::eye(3)}}, {WindowGraphInfo{}}, settings, 3, 0.05);
+  const std::string message = tavrnn::test_support::error_of([&] { seq.features(0); });
+  EXPECT_NE(message.find("rows+rates need every window's unit rates"), std::string::npos) << message;
+  EXPECT_EQ(parse_node_features("rows+rates"), NodeFeatures::RowsAndRates);
+  EXPECT_FALSE(parse_node_features("rates").has_value());
 }
 
 TEST(GraphSequence, MismatchedShapesAreRejected) {

@@ -18,7 +18,18 @@ namespace tavrnn::graphs {
 enum class NodeFeatures {
   Rows,      // X_t = W_t (rows of the weighted adjacency; DishBrain reference)
   Identity,  // X_t = I (featureless; rat reference)
+  // X_t = [W_t | c_t]: the rows of W and one more column, each unit's firing
+  // rate in the window, z-scored over all units and windows of the sequence
+  // (history node: 0). Not in MODEL.md: the correlation graph does not say
+  // which units fire, and on the real recordings that is where much of the
+  // behaviour is (docs/graphs.md).
+  RowsAndRates,
 };
+
+// "rows", "identity", "rows+rates".
+const char* node_features_name(NodeFeatures features);
+// The inverse; nullopt for any other text.
+std::optional<NodeFeatures> parse_node_features(const std::string& text);
 
 enum class AdjacencyStorage { Dense, Sparse };
 
@@ -45,6 +56,8 @@ struct WindowGraphInfo {
   GraphDegeneracy degeneracy = GraphDegeneracy::None;  // which of the two (None if not degenerate)
   std::size_t surrogates = 0;           // shuffled surrogates drawn for the bounds (0: none)
   std::size_t n_bins = 0;               // bins of the window (sum of its ranges)
+  std::vector<double> unit_rate_hz;     // [N] mean count per bin / bin width (may be empty
+                                        // in files written before it was recorded)
   AdjacencyStorage storage = AdjacencyStorage::Dense;
   std::size_t bytes = 0;                // memory held by this window's tensors
 };
@@ -85,9 +98,13 @@ class GraphSequence {
   const std::vector<WindowGraphInfo>& infos() const { return info_; }
 
   // Dense A_t ([N', N'], whatever the storage), and node features X_t
-  // ([N', N'] for both Rows and Identity).
+  // ([N', N'] for Rows and Identity, [N', N' + 1] for RowsAndRates).
   torch::Tensor dense_adjacency(std::size_t t) const;
   torch::Tensor features(std::size_t t) const;
+  // Columns of features(t): the model's x_dim.
+  std::size_t feature_dim() const {
+    return n_nodes() + (settings_.features == NodeFeatures::RowsAndRates ? 1 : 0);
+  }
 
   // Names carried along for outputs (may be empty).
   std::vector<std::string> unit_ids;
