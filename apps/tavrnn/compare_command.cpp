@@ -108,7 +108,10 @@ nlohmann::json grid_identity(const CompareSettings& s) {
           {"lr", s.trainer.learning_rate},
           {"hidden", s.hidden},
           {"folds", s.evaluation.decoding.n_splits},
-          {"population", s.evaluation.population},
+          // "auto" meant the history node's mu before 2026-11-23 and every
+          // unit's mu since: cells scored under the old meaning are not reused.
+          {"population", s.evaluation.population == "auto" ? "auto (units, else mean)"
+                                                           : s.evaluation.population},
           {"min_purity", s.evaluation.min_purity}};
 }
 
@@ -146,6 +149,18 @@ int run_compare(const CompareSettings& s) {
     if (!is_trained(m) && !eval::is_baseline_name(m)) {
       throw Error(fmt::format("--models: unknown model '{}' (known: tavrnn, vgrnn, vgae, pca-activity, "
                               "corr-pca, rates)", m));
+    }
+  }
+  const std::string& readout = s.evaluation.population;
+  if (readout != "auto" && readout != "mean") {
+    for (const auto& m : s.models) {
+      if (!is_trained(m)) {
+        // Before any cell is run, not when the grid reaches the baseline.
+        throw Error(fmt::format("--population {}: the {} baseline has no node embeddings, only "
+                                "one vector per window; use auto (the baselines then decode that "
+                                "vector) or mean, or leave {} out of --models",
+                                readout, m, m));
+      }
     }
   }
   const auto sequence = graphs::load_graph_sequence(s.graphs);

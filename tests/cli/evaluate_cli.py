@@ -203,11 +203,21 @@ def compare_needs_recording_for_activity_baselines():
     assert "--recording" in proc.stderr, proc.stderr
 
 
+def compare_refuses_node_readouts_for_baselines_before_any_cell():
+    out = os.path.join(tmp, "units_grid")
+    proc = run_tavrnn("compare", graphs, "--models", "tavrnn,corr-pca", "--population", "units",
+                      "--seeds", "1", "--epochs", "2", "--out", out, expect=1)
+    assert "--population units" in proc.stderr and "corr-pca" in proc.stderr, proc.stderr
+    assert not os.path.exists(os.path.join(out, "cells")), "a cell was run before the error"
+
+
 for name, fn in [("compare writes results.csv and summary.md for every cell", grid_written),
                  ("corr-pca decodes the planted states of 'small' (>= 0.9)", corr_pca_decodes_small),
                  ("compare resumes: finished cells are not rerun", grid_resumes),
                  ("a grid with other settings refuses old cells, --overwrite replaces them",
                   grid_with_other_settings_does_not_reuse_cells),
-                 ("activity baselines without --recording: clear error", compare_needs_recording_for_activity_baselines)]:
+                 ("activity baselines without --recording: clear error", compare_needs_recording_for_activity_baselines),
+                 ("--population units with a baseline: clear error before any cell",
+                  compare_refuses_node_readouts_for_baselines_before_any_cell)]:
     checks.check(name, fn)
 checks.finish()
