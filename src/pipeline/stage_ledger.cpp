@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 std::string stage_key(const std::string& stage, const std::vector<std::string>& arguments,
                       const std::vector<fs::path>& inputs) {
-  nlohmann::json identity = {{"stage", stage}, {"arguments", arguments}};
+  nlohmann::json identity = {
+      {"stage", stage}, {"arguments", arguments}, {"semantics", kStageSemantics}};
   auto& hashes = identity["inputs"] = nlohmann::json::array();
   for (const auto& input : inputs) hashes.push_back(io::sha256_file(input));
   return io::sha256_hex(identity.dump());

@@ -14,7 +14,15 @@
 
 namespace tavrnn::pipeline {
 
-// SHA-256 of (stage, arguments, the SHA-256 of every input file).
+// What the stages compute for given arguments, named by the date it last
+// changed: a stage keyed under another value reruns. Changed whenever a
+// default changes a stage's results for the same arguments (2026-11-23:
+// `evaluate`'s --population auto decodes every unit's mu, no longer the
+// history node's; graphs.npz records unit rates).
+inline constexpr const char* kStageSemantics = "2026-11-23";
+
+// SHA-256 of (stage, arguments, the SHA-256 of every input file,
+// kStageSemantics).
 std::string stage_key(const std::string& stage, const std::vector<std::string>& arguments,
                       const std::vector<std::filesystem::path>& inputs);
 
