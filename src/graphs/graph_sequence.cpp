@@ -8,6 +8,31 @@
 
 namespace tavrnn::graphs {
 
+namespace {
+
+// Mean and standard deviation of every unit's rate over every window, in
+// two passes; nullopt when a window has no rates recorded.
+std::optional<std::pair<double, double>> rate_scale(const std::vector<WindowGraphInfo>& info,
+                                                    std::size_t n_units) {
+  double sum = 0;
+  std::size_t count = 0;
+  for (const auto& window : info) {
+    if (window.unit_rate_hz.size() != n_units) return std::nullopt;
+    for (double r : window.unit_rate_hz) sum += r;
+    count += n_units;
+  }
+  if (count == 0) return std::pair<double, double>{0.0, 1.0};
+  const double mean = sum / static_cast<double>(count);
+  double squares = 0;
+  for (const auto& window : info) {
+    for (double r : window.unit_rate_hz) squares += (r - mean) * (r - mean);
+  }
+  const double sd = std::sqrt(squares / static_cast<double>(count));
+  return std::pair<double, double>{mean, sd > 0 ? sd : 1.0};
+}
+
+}  // namespace
+
 GraphSequence::GraphSequence(std::vector<Graph> graphs, std::vector<WindowGraphInfo> info,
                              GraphSequenceSettings settings, std::size_t n_units,
                              double bin_width_s)
@@ -41,6 +66,7 @@ GraphSequence::GraphSequence(std::vector<Graph> graphs, std::vector<WindowGraphI
                       t));
     }
   }
+  rate_scale_ = rate_scale(info_, n_units_);
 }
 
 std::optional<std::size_t> GraphSequence::history_node_index() const {
@@ -78,28 +104,17 @@ torch::Tensor GraphSequence::features(std::size_t t) const {
   if (settings_.features == NodeFeatures::Identity) {
     return torch::eye(static_cast<int64_t>(n_nodes()), g.weights.options());
   }
-  // One scale for the whole sequence, so that a unit's rate can be compared
-  // across windows (the change between windows is the signal).
-  double sum = 0, sum_sq = 0;
-  std::size_t count = 0;
-  for (std::size_t k = 0; k < size(); ++k) {
-    const std::vector<double>& rates = info_[k].unit_rate_hz;
-    if (rates.size() != n_units_) {
+  if (!rate_scale_) {
+    for (std::size_t k = 0; k < size(); ++k) {
+      if (info_[k].unit_rate_hz.size() == n_units_) continue;
       throw Error(fmt::format(
           "graph sequence: node features rows+rates need every window's unit rates; window {} "
           "has {} of {} (graphs written before rates were recorded: rebuild them with "
           "`tavrnn graphs`)",
-          k, rates.size(), n_units_));
+          k, info_[k].unit_rate_hz.size(), n_units_));
     }
-    for (double r : rates) {
-      sum += r;
-      sum_sq += r * r;
-    }
-    count += rates.size();
   }
-  const double mean = count ? sum / static_cast<double>(count) : 0.0;
-  const double variance = count ? sum_sq / static_cast<double>(count) - mean * mean : 0.0;
-  const double sd = variance > 0 ? std::sqrt(variance) : 1.0;
+  const auto [mean, sd] = *rate_scale_;
   std::vector<double> column(n_nodes(), 0.0);
   for (std::size_t i = 0; i < n_units_; ++i) column[i] = (info_[t].unit_rate_hz[i] - mean) / sd;
   const torch::Tensor c = torch::tensor(column, torch::kFloat64)

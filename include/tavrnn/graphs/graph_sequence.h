@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <torch/types.h>
@@ -120,6 +121,10 @@ class GraphSequence {
   GraphSequenceSettings settings_;
   std::size_t n_units_ = 0;
   double bin_width_s_ = 0.0;
+  // Mean and sd of the unit rates over the whole sequence (rows+rates
+  // z-scores with one scale, so that a unit's rate compares across
+  // windows); nullopt when a window has none recorded.
+  std::optional<std::pair<double, double>> rate_scale_;
 };
 
 // graphs.npz (keys documented in docs/formats.md); numpy reads it directly
