@@ -35,6 +35,16 @@ ReconstructionTarget ReconstructionTarget::make(const torch::Tensor& adjacency,
   ReconstructionTarget t;
   t.adjacency = adjacency;
   t.weights = weights;
+  t.symmetric = adjacency.device().is_cpu() && torch::equal(adjacency, adjacency.t());
+  if (t.symmetric) {
+    const auto dense = adjacency.contiguous();
+    const auto nz = dense.nonzero();  // row-major order
+    t.columns = nz.select(1, 1).contiguous();
+    t.values = dense.index({nz.select(1, 0), nz.select(1, 1)}).contiguous();
+    const auto counts = torch::bincount(nz.select(1, 0), {}, dense.size(0));
+    t.row_offsets = torch::cat({torch::zeros({1}, torch::kInt64), counts.cumsum(0)});
+    return t;
+  }
   const double scale = weights.norm / static_cast<double>(adjacency.numel());
   t.entry_weight = (adjacency * (weights.pos_weight - 1.0) + 1.0) * scale;
   t.entry_offset = adjacency * (-weights.pos_weight * scale);
@@ -42,6 +52,7 @@ ReconstructionTarget ReconstructionTarget::make(const torch::Tensor& adjacency,
 }
 
 torch::Tensor reconstruction_nll(const torch::Tensor& z, const ReconstructionTarget& target) {
+  if (z.device().is_cpu() && target.symmetric) return detail::fused_symmetric_bce(z, target);
   if (z.device().is_cpu()) return detail::fused_inner_product_bce(z, target.entry_weight, target.entry_offset);
   const auto logits = torch::mm(z, z.t());
   const auto pos_weight = torch::full({}, target.weights.pos_weight, logits.options());

@@ -26,14 +26,20 @@ struct ReconstructionWeights {
 };
 ReconstructionWeights reconstruction_weights(double n_nodes, double edges);
 
-// One window's reconstruction target: A, its loss weights, and the per-entry
-// constants of the loss precomputed once, so that an epoch makes few passes
-// over the N'^2 logits (see src/train/fused_reconstruction.h).
+// One window's reconstruction target: A, its loss weights, and what the
+// fused kernels need, prepared once so that an epoch makes as few passes over
+// the N'^2 logits as possible (see src/train/fused_reconstruction.h). A
+// symmetric A on the CPU (every graph tavrnn builds) keeps its non-zeros as
+// compressed rows; any other keeps the dense per-entry constants.
 struct ReconstructionTarget {
   torch::Tensor adjacency;     // dense A [N', N']
   ReconstructionWeights weights;
-  torch::Tensor entry_weight;  // (1 + (pos_weight - 1) A) norm / N'^2
-  torch::Tensor entry_offset;  // -pos_weight A norm / N'^2
+  bool symmetric = false;
+  torch::Tensor row_offsets;   // CSR of A's non-zeros (symmetric CPU A only)
+  torch::Tensor columns;
+  torch::Tensor values;
+  torch::Tensor entry_weight;  // (1 + (pos_weight - 1) A) norm / N'^2 (other A)
+  torch::Tensor entry_offset;  // -pos_weight A norm / N'^2 (other A)
   static ReconstructionTarget make(const torch::Tensor& adjacency, const ReconstructionWeights& weights);
 };
 
