@@ -61,6 +61,18 @@ std::vector<torch::Tensor> TavrnnImpl::trainable_parameters() {
   return out;
 }
 
+std::vector<torch::Tensor> TavrnnImpl::encode_moments(const torch::Tensor& encoded,
+                                                      const NormalizedAdjacency& a_hat) {
+  // Both GCNs read the same input over the same graph and have no bias: when
+  // they multiply by Theta first (H > Z), one adjacency product of width 2Z
+  // serves both, one pass over A_hat instead of two.
+  if (options.hidden() > options.latent() && !enc_mean->bias.defined() && !enc_std->bias.defined()) {
+    const auto both = a_hat.apply(torch::mm(encoded, torch::cat({enc_mean->weight, enc_std->weight}, 1)));
+    return both.split(options.latent(), 1);
+  }
+  return {enc_mean->forward(encoded, a_hat), enc_std->forward(encoded, a_hat)};
+}
+
 SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const torch::Tensor& noise) {
   if (steps.empty()) throw Error("TAVRNN forward: expected at least one window, found none");
   const int64_t n_nodes = steps.front().features.size(0);
@@ -78,8 +90,9 @@ SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const to
                 ", expected [", n_nodes, ", ", options.x_dim(), "]");
     const auto px = torch::relu(phi_x->forward(step.features));
     const auto encoded = torch::relu(enc->forward(torch::cat({px, h}, 1), step.a_hat));
-    const auto mu = enc_mean->forward(encoded, step.a_hat);
-    const auto sigma = F::softplus(enc_std->forward(encoded, step.a_hat));
+    const auto moments = encode_moments(encoded, step.a_hat);
+    const auto mu = moments[0];
+    const auto sigma = F::softplus(moments[1]);
     const auto p = torch::relu(prior->forward(h));
     const auto mu_p = prior_mean->forward(p);
     const auto sigma_p = F::softplus(prior_std->forward(p));

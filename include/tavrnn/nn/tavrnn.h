@@ -69,6 +69,10 @@ class TavrnnImpl : public torch::nn::Cloneable<TavrnnImpl> {
   torch::nn::Linear prior{nullptr}, prior_mean{nullptr}, prior_std{nullptr};
   GraphGRU gru{nullptr};
   TemporalAttention attention{nullptr};
+
+ private:
+  // enc_mean and enc_std of one step: [mu, the pre-softplus sigma].
+  std::vector<torch::Tensor> encode_moments(const torch::Tensor& encoded, const NormalizedAdjacency& a_hat);
 };
 TORCH_MODULE(Tavrnn);
 
