@@ -1,6 +1,7 @@
 #include "tavrnn/runtime.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <hdf5.h>
 #include <zip.h>
 
@@ -91,6 +92,14 @@ std::string version_report() {
   report += fmt::format("  HDF5      {}.{}.{}\n", hdf5_major, hdf5_minor, hdf5_release);
   report += fmt::format("  libzip    {}", zip_libzip_version());
   return report;
+}
+
+void keep_freed_memory() {
+  // Blocks up to 32 MiB (glibc's largest setting; a [901, 901] float64 is
+  // 6.5 MiB) come from the heap, not from mmap, whose free unmaps them; and
+  // the heap's top is only trimmed beyond 1 GiB of free space.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 }  // namespace tavrnn

@@ -34,6 +34,7 @@ void prefer_passive_openmp_threads(char** argv) {
 
 int main(int argc, char** argv) {
   prefer_passive_openmp_threads(argv);
+  tavrnn::keep_freed_memory();
   CLI::App app{"tavrnn: dynamic functional-connectivity graphs of neuronal recordings and their "
                "TAVRNN embeddings"};
   app.require_subcommand(0, 1);
