@@ -129,7 +129,6 @@ int main(int argc, char** argv) {
     ::execv("/proc/self/exe", argv);
   }
   tavrnn::keep_freed_memory();
-  tavrnn::keep_freed_memory();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

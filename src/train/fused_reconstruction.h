@@ -10,7 +10,7 @@
 namespace tavrnn::train::detail {
 
 // The same loss for a symmetric target (target.symmetric): one vectorised
-// pass over the rows of z z^T computes the loss and dL/dz together
+// pass over the upper triangle of z z^T computes the loss and dL/dz together
 // (symmetric_bce_kernel.h); nothing N'^2 is stored, backward is one multiply.
 torch::Tensor fused_symmetric_bce(const torch::Tensor& z, const ReconstructionTarget& target);
 

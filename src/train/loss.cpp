@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "fused_reconstruction.h"
+#include "nn/sparse_product.h"
 
 namespace tavrnn::train {
 
@@ -37,12 +38,10 @@ ReconstructionTarget ReconstructionTarget::make(const torch::Tensor& adjacency,
   t.weights = weights;
   t.symmetric = adjacency.device().is_cpu() && torch::equal(adjacency, adjacency.t());
   if (t.symmetric) {
-    const auto dense = adjacency.contiguous();
-    const auto nz = dense.nonzero();  // row-major order
-    t.columns = nz.select(1, 1).contiguous();
-    t.values = dense.index({nz.select(1, 0), nz.select(1, 1)}).contiguous();
-    const auto counts = torch::bincount(nz.select(1, 0), {}, dense.size(0));
-    t.row_offsets = torch::cat({torch::zeros({1}, torch::kInt64), counts.cumsum(0)});
+    const auto csr = nn::detail::to_csr(adjacency);  // columns ascending within a row
+    t.row_offsets = csr.row_offsets;
+    t.columns = csr.columns;
+    t.values = csr.values;
     return t;
   }
   const double scale = weights.norm / static_cast<double>(adjacency.numel());
