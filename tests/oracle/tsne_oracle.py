@@ -22,7 +22,16 @@ report/tsne.h) through tavrnn_report_probe.
     TRUST_TOLERANCE. sklearn optimises in float32, so the two runs diverge
     (see (c)) and land in different, equally good local optima; sklearn's
     own trustworthiness varies by 0.005 over random_state 0..2 on the
-    digits subset (0.9846 - 0.9900), which sets the tolerance.
+    digits subset (0.9846 - 0.9900), which sets the tolerance of this
+    one-run guard against gross regressions.
+(e) "At least as high" as a statement about the method, not about one
+    chaotic run: from random starts, SEEDS runs of each on every data set.
+    Our mean KL is within 10 % of sklearn's mean, and our mean
+    trustworthiness is at least sklearn's mean minus two standard errors
+    of the difference of the means (from the two samples' spreads): a
+    one-sided test, at about 2.3 %, that ours is not worse. The means
+    themselves are printed (ours was higher on all three sets when this
+    was written; docs/figures.md).
 
 Run with TAVRNN_REPORT_PROBE set to the probe binary (ctest does this).
 """
@@ -48,6 +57,7 @@ tmp = tempfile.mkdtemp(prefix="tavrnn-tsne-")
 PERPLEXITY = 30.0
 KL_TOLERANCE = 0.10
 TRUST_TOLERANCE = 0.005
+SEEDS = 5
 
 
 def probe(mode, **arrays):
@@ -149,6 +159,27 @@ def run_matches_sklearn(name, x, init):
     assert trust >= ref_trust - TRUST_TOLERANCE, f"trustworthiness {trust:.4f} < {ref_trust:.4f}"
 
 
+def random_starts_match_sklearn_on_average(name, x):
+    ours, theirs = [], []
+    for seed in range(SEEDS):
+        ref = TSNE(method="exact", init="random", perplexity=PERPLEXITY, random_state=seed)
+        ref_map = ref.fit_transform(x)
+        theirs.append((float(ref.kl_divergence_), trustworthiness(x, ref_map)))
+        got = probe("tsne", x=x, perplexity=np.float64(PERPLEXITY), init=np.array(["random"]),
+                    seed=np.int64(seed))
+        ours.append((float(got["kl_divergence"]), trustworthiness(x, got["embedding"])))
+    ours, theirs = np.array(ours), np.array(theirs)
+    kl, ref_kl = ours[:, 0].mean(), theirs[:, 0].mean()
+    trust, ref_trust = ours[:, 1].mean(), theirs[:, 1].mean()
+    se = np.sqrt(ours[:, 1].var(ddof=1) / SEEDS + theirs[:, 1].var(ddof=1) / SEEDS)
+    print(f"     {name}, {SEEDS} random starts each: mean KL {kl:.4f} vs sklearn {ref_kl:.4f} "
+          f"(ratio {kl / ref_kl:.3f}); mean trustworthiness {trust:.4f} vs {ref_trust:.4f} "
+          f"(difference {trust - ref_trust:+.4f}, standard error {se:.4f})")
+    assert abs(kl / ref_kl - 1) <= KL_TOLERANCE, f"mean KL ratio {kl / ref_kl:.3f}"
+    assert trust >= ref_trust - 2 * se, \
+        f"mean trustworthiness {trust:.4f} < sklearn's {ref_trust:.4f} - 2 x {se:.4f}"
+
+
 check("pca equals sklearn PCA, signs by the largest score", pca_matches_sklearn)
 check("squared distances equal sklearn pairwise_distances", distances_match_sklearn)
 check("conditional and joint P equal sklearn to 1e-9", calibration_matches_sklearn)
@@ -158,4 +189,7 @@ for dataset, data in DATA.items():
           lambda d=dataset, x=data: run_matches_sklearn(d, x, "pca"))
 check("t-SNE random init on blobs 200x10 vs sklearn's random init",
       lambda: run_matches_sklearn("blobs 200x10", DATA["blobs 200x10"], "random"))
+for dataset, data in DATA.items():
+    check(f"t-SNE on {dataset} from {SEEDS} random starts: not worse than sklearn on average",
+          lambda d=dataset, x=data: random_starts_match_sklearn_on_average(d, x))
 checks.finish()
