@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <utility>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
@@ -100,6 +102,76 @@ void BM_Epoch(benchmark::State& state) {
                                                    benchmark::Counter::kIs1000);
   }
 }
+
+// The dense products of one sparse-path epoch at the model's shapes
+// (N' x x_dim features, H = 32, Z = 8), forward and backward, as
+// {rows, inner, cols} of C = A B. Per step forward: the features times
+// phi_x, the encoder (2H -> H, Theta first), mean and std (H -> 2Z), the
+// prior (H -> H, then H -> Z twice), phi_z (Z -> H), the GRU's input gates
+// (2H -> 3H), hidden gates (H -> 2H) and candidate (H -> H), the attention's
+// value map (H -> H) and the decoder's upper triangle of z z^T. Backward: the
+// input and the weight gradient of each (only the weight's for phi_x, whose
+// input is data) and G z for the decoder. The adjacency (CSR) products, the
+// decoder's exp/log1p and every elementwise op are left out, so timing these
+// alone gives a floor for the epoch on this machine.
+struct Product {
+  int64_t rows, inner, cols;
+};
+
+enum class ProductSet { All, Features, Weights, Decoder };
+
+std::vector<Product> epoch_products(int64_t n, int64_t t, int64_t x_dim, int64_t h, int64_t z,
+                                    ProductSet set) {
+  const std::vector<Product> weights = {{n, 2 * h, h}, {n, h, 2 * z}, {n, h, h},     {n, h, z},
+                                        {n, h, z},     {n, z, h},     {n, 2 * h, 3 * h},
+                                        {n, h, 2 * h}, {n, h, h},     {n, h, h}};
+  std::vector<Product> out;
+  for (int64_t step = 0; step < t; ++step) {
+    if (set == ProductSet::All || set == ProductSet::Features) {
+      out.push_back({n, x_dim, h});
+      out.push_back({x_dim, n, h});
+    }
+    if (set == ProductSet::All || set == ProductSet::Weights) {
+      for (const auto& p : weights) {
+        out.push_back(p);
+        out.push_back({p.rows, p.cols, p.inner});  // dA = dC B^T
+        out.push_back({p.inner, p.rows, p.cols});  // dB = A^T dC
+      }
+    }
+    if (set == ProductSet::All || set == ProductSet::Decoder) {
+      out.push_back({n, z, n / 2});  // z z^T, upper triangle
+      out.push_back({n, n, z});      // G z
+    }
+  }
+  return out;
+}
+
+void BM_EpochGemmFloor(benchmark::State& state) {
+  const int64_t nodes = state.range(0), windows = state.range(1);
+  tavrnn::set_num_threads(static_cast<int>(state.range(2)));
+  torch::manual_seed(0);
+  const auto products =
+      epoch_products(nodes, windows, nodes, 32, 8, static_cast<ProductSet>(state.range(3)));
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> operands;
+  double flops = 0;
+  for (const auto& p : products) {
+    operands.emplace_back(torch::randn({p.rows, p.inner}), torch::randn({p.inner, p.cols}));
+    flops += 2.0 * static_cast<double>(p.rows) * static_cast<double>(p.inner) * static_cast<double>(p.cols);
+  }
+  for (auto _ : state) {
+    for (const auto& [a, b] : operands) benchmark::DoNotOptimize(torch::mm(a, b).data_ptr<float>());
+  }
+  state.counters["products"] = static_cast<double>(products.size());
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  state.counters["GFLOP"] = flops / 1e9;
+}
+// nodes, windows, threads, product set (0 all, 1 features, 2 weights, 3 decoder)
+BENCHMARK(BM_EpochGemmFloor)
+    ->ArgsProduct({{901}, {6, 19}, {1, 2}, {0}})
+    ->ArgsProduct({{901}, {6}, {1}, {1, 2, 3}})
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0);
 
 // nodes, windows, theta x 100, threads, 0 dense / 1 sparse
 BENCHMARK(BM_Epoch)
