@@ -178,6 +178,11 @@ void register_evaluate(CLI::App& app, Action& action) {
   command->add_option("--min-purity", s->options.min_purity,
                       "Decode only windows whose majority label covers at least this fraction")
       ->capture_default_str();
+  command->add_option("--group-geometry", s->options.group_geometry,
+                      "Unit-group metrics on mu as it is (euclidean) or on each unit's mu scaled to "
+                      "unit length (angular: the direction the inner-product decoder links by)")
+      ->check(CLI::IsMember({"euclidean", "angular"}))
+      ->capture_default_str();
   command->add_option("--contrast", s->contrast,
                       "Window label sets whose group separation is contrasted, FIRST:SECOND (e.g. high:low)");
   command->callback([&action, s] {

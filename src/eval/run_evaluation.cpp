@@ -39,6 +39,12 @@ torch::Tensor rows(const torch::Tensor& x, const std::vector<std::size_t>& index
   return x.index_select(0, torch::tensor(i, torch::kLong));
 }
 
+// A zero row stays zero: it has no direction.
+torch::Tensor unit_length_rows(const torch::Tensor& x) {
+  const auto norms = x.norm(2, 1, true);
+  return torch::where(norms > 0, x / norms, torch::zeros_like(x));
+}
+
 bool has_node_embeddings(const EmbeddingsFile& e) {
   return e.model == "tavrnn" || e.model == "vgrnn" || e.model == "vgae";
 }
@@ -208,7 +214,11 @@ json groups_section(const EmbeddingsFile& e, const graphs::GraphSequence* graphs
     out["skipped"] = "the recording has fewer than two unit groups";
     return out;
   }
+  if (options.group_geometry != "euclidean" && options.group_geometry != "angular") {
+    throw Error(fmt::format("group geometry must be euclidean or angular, got '{}'", options.group_geometry));
+  }
   out["group_names"] = e.group_names;
+  out["geometry"] = options.group_geometry;
   const std::size_t n_units = e.n_units();
   std::vector<double> silhouettes, aris;
   std::vector<int> window_labels;
@@ -227,7 +237,8 @@ json groups_section(const EmbeddingsFile& e, const graphs::GraphSequence* graphs
       per_window.push_back(row);
       continue;
     }
-    const auto z = rows(e.mu[static_cast<int64_t>(t)], units);
+    auto z = rows(e.mu[static_cast<int64_t>(t)], units);
+    if (options.group_geometry == "angular") z = unit_length_rows(z);
     const auto clusters = k_means_labels(z, k, options.kmeans_n_init, options.seed + t);
     row["silhouette_score"] = silhouette_score(z, truth);
     row["adjusted_rand_score"] = adjusted_rand_score(truth, clusters);
@@ -370,8 +381,9 @@ std::string metrics_table(const json& m) {
   }
   const auto& g = m["groups"];
   if (g.contains("silhouette_score")) {
-    line("unit groups: silhouette_score (per window)", g["silhouette_score"]);
-    line("unit groups: k-means adjusted_rand_score", g["adjusted_rand_score"]);
+    const std::string space = g.value("geometry", "euclidean") == "angular" ? " (angular)" : "";
+    line(fmt::format("unit groups{}: silhouette_score (per window)", space), g["silhouette_score"]);
+    line(fmt::format("unit groups{}: k-means adjusted_rand_score", space), g["adjusted_rand_score"]);
     for (const auto& [label, v] : g["by_label"].items()) {
       line(fmt::format("  in '{}' windows: silhouette_score", label), v["silhouette_score"]);
       line(fmt::format("  in '{}' windows: adjusted_rand_score", label), v["adjusted_rand_score"]);

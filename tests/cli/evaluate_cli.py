@@ -94,6 +94,32 @@ def group_silhouettes_match():
               what=f"window {t} silhouette")
 
 
+def angular_group_silhouettes_match():
+    # --group-geometry angular: the same metrics on each unit's mu scaled to unit length
+    path = os.path.join(tmp, "metrics_angular.json")
+    run_tavrnn("--threads", "1", "-q", "evaluate", run, "--seeds", "1", "--group-geometry", "angular",
+               "--out", path)
+    m = json.load(open(path))["groups"]
+    assert m["geometry"] == "angular" and metrics["groups"]["geometry"] == "euclidean"
+    groups = emb["groups"]
+    W = g["W"]
+    rows = [r for r in m["per_window"] if "silhouette_score" in r]
+    assert len(rows) == len(labels), f"{len(rows)} windows scored of {len(labels)}"
+    differs = 0
+    for r in rows:
+        t = r["window"]
+        w = W[t, :n_units, :n_units]
+        active = (np.abs(w).sum(1) - np.abs(np.diag(w))) > 0
+        z = emb["mu"][t, :n_units][active].astype(np.float64)
+        norms = np.linalg.norm(z, axis=1, keepdims=True)
+        u = np.divide(z, norms, out=np.zeros_like(z), where=norms > 0)
+        close(r["silhouette_score"], silhouette_score(squareform(pdist(u)), groups[active], metric="precomputed"),
+              what=f"window {t} angular silhouette")
+        euclidean = next(e for e in metrics["groups"]["per_window"] if e["window"] == t)
+        differs += abs(euclidean["silhouette_score"] - r["silhouette_score"]) > 1e-6
+    assert differs > 0, "angular silhouettes equal the euclidean ones in every window"
+
+
 def reconstruction_matches():
     rows = metrics["reconstruction"]["per_window"]
     assert metrics["reconstruction"]["negatives"] == "all"
@@ -141,6 +167,7 @@ def planted_states_decoded():
 for name, fn in [("evaluate prints its table", table_printed),
                  ("clustering metrics equal sklearn's (1e-9)", clustering_matches),
                  ("group silhouettes per window equal sklearn's, silent units left out", group_silhouettes_match),
+                 ("--group-geometry angular silhouettes equal sklearn's on unit-length mu", angular_group_silhouettes_match),
                  ("reconstruction AUC/AP per window equal sklearn's (1e-9)", reconstruction_matches),
                  ("--population gram, norms, mean, history decode what they name", other_readouts),
                  ("decoders within 0.1 of sklearn's accuracy", decoders_near_sklearn),

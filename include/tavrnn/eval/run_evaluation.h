@@ -29,6 +29,12 @@ struct EvaluationOptions {
   // Windows whose label is in first vs second for the group-separation
   // contrast; both empty: label 0 vs label 1 when there are exactly two.
   std::vector<int> contrast_first, contrast_second;
+  // Space of the unit-group metrics (k-means ARI/NMI, silhouette):
+  // "euclidean" (mu as it is) or "angular" (each unit's mu scaled to unit
+  // length). sigmoid(z_i . z_j) grows with both norms, so units with many
+  // edges sit far out along their group's direction and units with few near
+  // the origin; the direction is what says which units link.
+  std::string group_geometry = "euclidean";
   std::size_t kmeans_n_init = 10;
   std::uint64_t seed = 0;                  // k-means and sampled non-edges
   std::size_t exhaustive_pairs_max_nodes = 1000;  // beyond: as many non-edges as edges, sampled
