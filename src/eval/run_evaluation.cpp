@@ -1,6 +1,7 @@
 #include "tavrnn/eval/run_evaluation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -155,6 +156,20 @@ json decoding_section(const torch::Tensor& population, const LabelledWindows& l,
     out["note"] = fmt::format("{} folds instead of {}: the smallest class has {} windows", smallest,
                               decoding.n_splits, smallest);
     decoding.n_splits = smallest;
+  }
+  // Too few windows for k neighbours (the paper's 6-window DishBrain
+  // selection leaves 4 per training fold): decode with as many as the
+  // smallest training set holds, and say so, rather than fail every metric.
+  const std::size_t n = windows.size();
+  const std::size_t largest_test =
+      decoding.scheme == SplitScheme::StratifiedKFold
+          ? (n + decoding.n_splits - 1) / decoding.n_splits
+          : static_cast<std::size_t>(std::ceil(decoding.test_size * static_cast<double>(n)));
+  const std::size_t smallest_train = n - std::min(n, largest_test);
+  if (smallest_train >= 1 && decoding.n_neighbors > smallest_train) {
+    out["neighbors_note"] = fmt::format("{} neighbours instead of {}: a training set has {} windows",
+                                        smallest_train, decoding.n_neighbors, smallest_train);
+    decoding.n_neighbors = smallest_train;
   }
   const auto x = rows(population, windows);
   out["scheme"] = to_string(decoding.scheme);
@@ -373,6 +388,9 @@ std::string metrics_table(const json& m) {
       if (d[c].contains("shuffled_labels")) {
         line(fmt::format("  shuffled labels: accuracy_score"), d[c]["shuffled_labels"]["accuracy_score"]);
       }
+    }
+    for (const char* note : {"note", "neighbors_note"}) {
+      if (d.contains(note)) out += "  decoding: " + d[note].get<std::string>() + "\n";
     }
   }
   for (const char* k : {"adjusted_rand_score", "normalized_mutual_info_score", "silhouette_score",
