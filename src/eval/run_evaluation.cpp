@@ -1,7 +1,6 @@
 #include "tavrnn/eval/run_evaluation.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <set>
 
@@ -160,12 +159,11 @@ json decoding_section(const torch::Tensor& population, const LabelledWindows& l,
   // Too few windows for k neighbours (the paper's 6-window DishBrain
   // selection leaves 4 per training fold): decode with as many as the
   // smallest training set holds, and say so, rather than fail every metric.
-  const std::size_t n = windows.size();
-  const std::size_t largest_test =
-      decoding.scheme == SplitScheme::StratifiedKFold
-          ? (n + decoding.n_splits - 1) / decoding.n_splits
-          : static_cast<std::size_t>(std::ceil(decoding.test_size * static_cast<double>(n)));
-  const std::size_t smallest_train = n - std::min(n, largest_test);
+  // Training-set sizes do not depend on the seed of the splits.
+  std::size_t smallest_train = windows.size();
+  for (const Split& split : make_splits(labels, decoding, decoding.first_seed)) {
+    smallest_train = std::min(smallest_train, split.train.size());
+  }
   if (smallest_train >= 1 && decoding.n_neighbors > smallest_train) {
     out["neighbors_note"] = fmt::format("{} neighbours instead of {}: a training set has {} windows",
                                         smallest_train, decoding.n_neighbors, smallest_train);
@@ -228,9 +226,6 @@ json groups_section(const EmbeddingsFile& e, const graphs::GraphSequence* graphs
   if (e.groups.empty() || distinct(e.groups) < 2) {
     out["skipped"] = "the recording has fewer than two unit groups";
     return out;
-  }
-  if (options.group_geometry != "euclidean" && options.group_geometry != "angular") {
-    throw Error(fmt::format("group geometry must be euclidean or angular, got '{}'", options.group_geometry));
   }
   out["group_names"] = e.group_names;
   out["geometry"] = options.group_geometry;
@@ -350,6 +345,9 @@ json reconstruction_section(const EmbeddingsFile& e, const graphs::GraphSequence
 
 json evaluate_embeddings(const EmbeddingsFile& e, const graphs::GraphSequence* graphs,
                          const EvaluationOptions& options) {
+  if (options.group_geometry != "euclidean" && options.group_geometry != "angular") {
+    throw Error(fmt::format("group geometry must be euclidean or angular, got '{}'", options.group_geometry));
+  }
   std::string used;
   const auto population = population_of_windows(e, options.population, used);
   json m = {{"model", e.model}, {"windows", e.n_windows()}, {"units", e.n_units()},
