@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
-#include "tavrnn/runtime.h"
+#include "tavrnn/util/runtime.h"
 
 static void BM_Gemm(benchmark::State& state) {
   const int64_t n = state.range(0);

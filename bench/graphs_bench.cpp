@@ -14,7 +14,7 @@
 #include "tavrnn/graphs/correlation.h"
 #include "tavrnn/graphs/graph_builder.h"
 #include "tavrnn/graphs/rmt_filter.h"
-#include "tavrnn/runtime.h"
+#include "tavrnn/util/runtime.h"
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
-#include "tavrnn/runtime.h"
+#include "tavrnn/util/runtime.h"
 #include "tavrnn/train/trainer.h"
 
 namespace {

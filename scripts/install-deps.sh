@@ -15,7 +15,8 @@ PACKAGES=(
   libzip-dev              # .npz
   zipcmp zipmerge ziptool # libzip-dev's CMake config requires these programs to exist
   libcli11-dev            # command line
-  libssl-dev              # SHA-256 of inputs recorded in run.json
+  libssl-dev              # SHA-256 of inputs recorded in run.json; base64 of report images
+  zlib1g-dev              # deflate of the PNGs the report draws itself
   nlohmann-json3-dev      # JSON manifests and metrics
   libtomlplusplus-dev     # run configs
   libspdlog-dev libfmt-dev

@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::test_support {
 

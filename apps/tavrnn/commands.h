@@ -1,16 +1,15 @@
 #pragma once
-// The subcommands of the tavrnn CLI. Each file registers one subcommand and
-// only wires library stages together (see docs/usage.md).
+// The subcommands of the tavrnn CLI. Each file registers one subcommand: its
+// options (the stage's OptionTable from the library, plus the files it reads
+// and writes) and one library call (tavrnn/pipeline/stages.h).
 #include <functional>
+#include <memory>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
-#include "tavrnn/io/recording_io.h"
-#include "tavrnn/train/model_config.h"
-
-namespace tavrnn::graphs {
-class GraphSequence;
-}
+#include "tavrnn/pipeline/option_table.h"
+#include "tavrnn/pipeline/stage_settings.h"
 
 namespace tavrnn::cli {
 
@@ -28,36 +27,20 @@ void register_run(CLI::App& app, Action& action);
 void register_report(CLI::App& app, Action& action);
 void register_figures(CLI::App& app, Action& action);
 
-// Options shared by every command that reads a recording.
-struct RecordingInput {
-  std::string path;
-  io::RecordingReadOptions options;
-  std::string format = "auto";
-  std::string labels_csv;
-  std::string behaviour_axis;
-  io::RecordingReadOptions resolve() const;
-};
-// The recording is the positional argument (graphs, info), or `--recording`
-// (compare, where it is optional).
+// Registers every option of `table` as `--NAME` on `command`. The table's
+// fields must outlive the command (they live in a settings value the
+// command's callback holds). A value the library refuses is a usage error
+// naming the flag.
+void add_options(CLI::App& command, const pipeline::OptionTable& table);
+
+// The recording file: positional (graphs, info) or `--recording` (compare,
+// where it is optional), then every option of the reader.
 enum class RecordingArgument { Positional, Option };
-void add_recording_options(CLI::App& command, RecordingInput& input,
+void add_recording_options(CLI::App& command, pipeline::RecordingSettings& settings,
                            RecordingArgument argument = RecordingArgument::Positional);
 
-// Model options shared by fit (and later compare).
-struct ModelSettings {
-  std::string model = "tavrnn";
-  train::ModelConfig config;
-  bool freeze_gru_gates = false;
-  train::ModelConfig resolve(const graphs::GraphSequence& sequence) const;
-};
-void add_model_options(CLI::App& command, ModelSettings& settings);
-
-struct DeviceSettings {
-  std::string device = "cpu";
-  std::string dtype = "float32";
-  torch::Device resolve_device() const;
-  torch::ScalarType resolve_dtype() const;
-};
-void add_device_options(CLI::App& command, DeviceSettings& settings);
+// Runs `work` (the command's library call, which prints what it returns);
+// the library names options as `name`, the command's flags are --name.
+int run_command(const CLI::App& command, const std::function<std::string()>& work);
 
 }  // namespace tavrnn::cli

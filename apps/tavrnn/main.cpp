@@ -3,19 +3,23 @@
 // one subcommand; errors become one line on stderr and exit status 1.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "commands.h"
-#include "tavrnn/error.h"
-#include "tavrnn/progress.h"
-#include "tavrnn/runtime.h"
+#include "tavrnn/util/error.h"
+#include "tavrnn/util/progress.h"
+#include "tavrnn/util/runtime.h"
 
 namespace {
 
@@ -30,6 +34,46 @@ void prefer_passive_openmp_threads(char** argv) {
   ::execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
 }
 
+// One line per option on the command line that the command given does not
+// define, naming the commands that do ("--epochs is not an option of
+// `tavrnn graphs`; it belongs to: fit, compare"); empty when there is none.
+// CLI11 alone says only "The following arguments were not expected".
+std::string unknown_options_message(CLI::App& app) {
+  const std::vector<CLI::App*> given = app.get_subcommands();
+  const std::string command = given.empty() ? "" : given.front()->get_name();
+  std::string message;
+  std::vector<std::string> reported;
+  for (const std::string& word : app.remaining(true)) {
+    const bool is_long = word.size() > 2 && word.compare(0, 2, "--") == 0;
+    const bool is_short =
+        word.size() > 1 && word[0] == '-' && std::isalpha(static_cast<unsigned char>(word[1]));
+    if (!is_long && !is_short) continue;  // a value (often the unknown option's) or a positional
+    const std::string name = is_long ? word.substr(0, word.find('=')) : word.substr(0, 2);
+    if (std::find(reported.begin(), reported.end(), name) != reported.end()) continue;
+    reported.push_back(name);
+    std::string owners;
+    bool owned_by_given = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      if (sub->get_name().empty() || sub->get_option_no_throw(name) == nullptr) continue;
+      owned_by_given = owned_by_given || sub->get_name() == command;
+      owners += (owners.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!message.empty()) message += "\n";
+    if (owned_by_given) {
+      // Only the options common to every command may come before its name.
+      message += name + " is an option of `tavrnn " + command + "`: give it after `" + command + "`";
+    } else if (!owners.empty()) {
+      message += name + " is not an option of `tavrnn" + (command.empty() ? "" : " " + command) +
+                 "`; it belongs to: " + owners;
+    } else {
+      message += name + (command.empty() ? " is not an option of tavrnn or of any of its commands"
+                                         : " is not an option of `tavrnn " + command +
+                                               "` or of any other command");
+    }
+  }
+  return message;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,6 +82,10 @@ int main(int argc, char** argv) {
   CLI::App app{"tavrnn: dynamic functional-connectivity graphs of neuronal recordings and their "
                "TAVRNN embeddings"};
   app.require_subcommand(0, 1);
+  // The options below are common to every command: the commands registered
+  // after this inherit fallthrough, so `tavrnn fit g.npz --threads 1` hands
+  // --threads up to this parser as `tavrnn --threads 1 fit g.npz` does.
+  app.fallthrough();
   bool show_version = false;
   int verbosity = 0;
   bool quiet = false;
@@ -64,7 +112,15 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // --help and --version style exits are 0; usage errors 2.
+    // --help and --version style exits are 0; usage errors 2. An option the
+    // command lacks is reported with the commands that have it, even when
+    // CLI11 stopped first at another problem (a required --out not given).
+    if (e.get_exit_code() != 0) {
+      if (const std::string unknown = unknown_options_message(app); !unknown.empty()) {
+        app.exit(CLI::ExtrasError(unknown, CLI::ExitCodes::ExtrasError));
+        return 2;
+      }
+    }
     const int status = app.exit(e);
     return status == 0 ? 0 : 2;
   }

@@ -1,9 +1,12 @@
 #include "tavrnn/eval/baselines.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/embedding/pca.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
 
@@ -42,7 +45,7 @@ void check_recording_matches(const Recording* recording, const graphs::GraphSequ
                              const std::string& kind) {
   if (recording == nullptr) {
     throw Error(fmt::format("baseline {} needs the recording the graphs were built from "
-                            "(--recording FILE)", kind));
+                            "(`recording` FILE)", kind));
   }
   if (recording->n_units() != sequence.n_units()) {
     throw Error(fmt::format("baseline {}: the recording has {} units but the graphs {}", kind,
@@ -83,17 +86,8 @@ bool is_baseline_name(const std::string& name) {
 }
 
 torch::Tensor principal_component_scores(const torch::Tensor& x, int64_t k) {
-  const auto centred = x.to(torch::kFloat64) - x.to(torch::kFloat64).mean(0, /*keepdim=*/true);
-  auto [u, s, vh] = torch::linalg_svd(centred, /*full_matrices=*/false);
-  k = std::min<int64_t>(k, s.size(0));
-  u = u.narrow(1, 0, k);
-  s = s.narrow(0, 0, k);
-  vh = vh.narrow(0, 0, k);
-  // Sign convention: the largest |loading| of each component is positive.
-  const auto largest = vh.abs().argmax(1);
-  const auto signs = torch::sign(vh.gather(1, largest.unsqueeze(1)).squeeze(1));
-  const auto fixed = torch::where(signs == 0, torch::ones_like(signs), signs);
-  return u * (s * fixed).unsqueeze(0);
+  const torch::Tensor x64 = x.to(torch::kFloat64);
+  return embedding::pca(x64, std::min({k, x64.size(0), x64.size(1)})).scores;
 }
 
 torch::Tensor window_rates(const Recording& recording, const graphs::GraphSequence& sequence) {

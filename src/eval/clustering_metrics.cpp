@@ -9,7 +9,7 @@
 
 #include "feature_matrix.h"
 #include "label_encoding.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
 namespace {

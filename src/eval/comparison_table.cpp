@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/eval/mean_sd.h"
 
 namespace tavrnn::eval {

@@ -7,8 +7,8 @@
 
 #include "feature_matrix.h"
 #include "label_encoding.h"
-#include "random_stream.h"
-#include "tavrnn/error.h"
+#include "util/random_stream.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/eval/k_neighbors.h"
 #include "tavrnn/eval/logistic_regression.h"
 #include "tavrnn/eval/standard_scaler.h"

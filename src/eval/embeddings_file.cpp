@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/npz.h"
-#include "tavrnn/tensor/ndarray_tensor.h"
+#include "tavrnn/util/ndarray_tensor.h"
 
 namespace tavrnn::eval {
 
@@ -60,6 +60,33 @@ EmbeddingsFile read_embeddings(const std::filesystem::path& path) {
                               e.n_units()));
     }
     if (auto names = arrays.find("group_names"); names != arrays.end()) e.group_names = names->second.strings;
+  }
+  return e;
+}
+
+EmbeddingsFile embeddings_for_evaluation(const train::Embeddings& embeddings,
+                                         const graphs::GraphSequence& sequence,
+                                         const std::string& model_name, bool history_node) {
+  EmbeddingsFile e;
+  e.model = model_name;
+  // The file stores the model's dtype; float32 -> float64 is exact, so these
+  // are the values read_embeddings returns.
+  const auto wide = [](const torch::Tensor& x) {
+    return x.defined() ? x.detach().to(torch::kCPU, torch::kFloat64) : torch::Tensor();
+  };
+  e.mu = wide(embeddings.mu);
+  e.population_mean = wide(embeddings.population_mean);
+  e.population_history = wide(embeddings.population_history);
+  e.history_node = history_node;
+  for (std::size_t t = 0; t < sequence.size(); ++t) {
+    e.window_label.push_back(sequence.info(t).label);
+    e.window_purity.push_back(sequence.info(t).purity);
+  }
+  e.label_names = sequence.label_names;
+  e.unit_ids = sequence.unit_ids;
+  if (sequence.groups) {
+    e.groups.assign(sequence.groups->codes.begin(), sequence.groups->codes.end());
+    e.group_names = sequence.groups->names;
   }
   return e;
 }

@@ -8,8 +8,8 @@
 #include <torch/torch.h>
 
 #include "feature_matrix.h"
-#include "random_stream.h"
-#include "tavrnn/error.h"
+#include "util/random_stream.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
 namespace {

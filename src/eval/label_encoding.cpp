@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::eval::detail {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
 

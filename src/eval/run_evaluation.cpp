@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/eval/clustering_metrics.h"
 #include "tavrnn/eval/group_separation.h"
 #include "tavrnn/eval/k_means.h"
@@ -70,7 +70,7 @@ torch::Tensor population_of_windows(const EmbeddingsFile& e, const std::string& 
   used = pick;
   if (pick == "history") {
     if (!e.population_history.defined()) {
-      throw Error("--population history: these embeddings have no history node "
+      throw Error("`population` history: these embeddings have no history node "
                   "(population_history is missing); use mean");
     }
     return e.population_history;
@@ -78,7 +78,7 @@ torch::Tensor population_of_windows(const EmbeddingsFile& e, const std::string& 
   if (pick == "mean") return e.population_mean;
   if (pick == "gram" || pick == "norms" || pick == "units") {
     if (!has_node_embeddings(e)) {
-      throw Error(fmt::format("--population {}: the {} embeddings have no node embeddings (only a "
+      throw Error(fmt::format("`population` {}: the {} embeddings have no node embeddings (only a "
                               "population vector per window); use mean",
                               pick, e.model));
     }
@@ -88,7 +88,7 @@ torch::Tensor population_of_windows(const EmbeddingsFile& e, const std::string& 
     return units.norm(2, -1);
   }
   throw Error(fmt::format(
-      "--population must be auto, units, gram, norms, history or mean, got '{}'", choice));
+      "`population` must be auto, units, gram, norms, history or mean, got '{}'", choice));
 }
 
 // Units whose row of W is zero off the diagonal were silent (zero variance)

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "label_encoding.h"
-#include "random_stream.h"
-#include "tavrnn/error.h"
+#include "util/random_stream.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
 namespace {

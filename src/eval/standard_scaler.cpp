@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "feature_matrix.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
 

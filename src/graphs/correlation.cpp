@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "gram.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::graphs {
 

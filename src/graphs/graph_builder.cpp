@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/graphs/correlation.h"
-#include "tavrnn/progress.h"
+#include "tavrnn/util/progress.h"
 
 namespace tavrnn::graphs {
 namespace {
@@ -82,7 +82,7 @@ CorrelationGraphBuilder::CorrelationGraphBuilder(GraphBuilderOptions options)
                             c10::toString(options_.dtype)));
   }
   if (options_.top_k && *options_.top_k == 0) {
-    throw Error("graph builder: --top-k must be at least 1, found 0");
+    throw Error("graph builder: `top-k` must be at least 1, found 0");
   }
   RandomMatrixFilter check(options_.rmt);  // validates the filter's options now
 }
@@ -148,7 +148,7 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
     } else {
       spdlog::warn(
           "{}: A has no edge between units at theta {} (only self loops{}): the graph "
-          "carries no connectivity; lower --theta or check the window (docs/graphs.md)",
+          "carries no connectivity; lower `theta` or check the window (docs/graphs.md)",
           where, options_.theta, options_.history_node ? " and the history node" : "");
     }
   }

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::graphs {
 

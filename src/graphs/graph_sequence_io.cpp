@@ -5,9 +5,10 @@
 #include <cstring>
 #include <map>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/io/npz.h"
+#include "tavrnn/util/ndarray_tensor.h"
 
 namespace tavrnn::graphs {
 namespace {
@@ -18,60 +19,6 @@ using Arrays = std::vector<std::pair<std::string, NdArray>>;
 
 constexpr const char* kFormat = "tavrnn-graphs";
 constexpr std::int64_t kFormatVersion = 1;
-
-std::vector<std::size_t> shape_of(const torch::Tensor& t) {
-  return std::vector<std::size_t>(t.sizes().begin(), t.sizes().end());
-}
-
-NdArray from_tensor(const torch::Tensor& tensor) {
-  const torch::Tensor t = tensor.to(torch::kCPU).contiguous();
-  NdArray array;
-  switch (t.scalar_type()) {
-    case torch::kFloat32:
-      array.dtype = DType::Float32;
-      break;
-    case torch::kFloat64:
-      array.dtype = DType::Float64;
-      break;
-    case torch::kBool:
-      array.dtype = DType::Bool;
-      break;
-    case torch::kInt64:
-      array.dtype = DType::Int64;
-      break;
-    default:
-      throw Error(
-          fmt::format("saving graphs: unsupported dtype {}", c10::toString(t.scalar_type())));
-  }
-  array.shape = shape_of(t);
-  array.bytes.resize(t.numel() * t.element_size());
-  if (!array.bytes.empty()) std::memcpy(array.bytes.data(), t.data_ptr(), array.bytes.size());
-  return array;
-}
-
-torch::Tensor to_tensor(const NdArray& array) {
-  torch::ScalarType type;
-  switch (array.dtype) {
-    case DType::Float32:
-      type = torch::kFloat32;
-      break;
-    case DType::Float64:
-      type = torch::kFloat64;
-      break;
-    case DType::Bool:
-      type = torch::kBool;
-      break;
-    case DType::Int64:
-      type = torch::kInt64;
-      break;
-    default:
-      throw Error("internal: to_tensor of an unsupported dtype");
-  }
-  std::vector<int64_t> sizes(array.shape.begin(), array.shape.end());
-  torch::Tensor t = torch::empty(sizes, type);
-  if (!array.bytes.empty()) std::memcpy(t.data_ptr(), array.bytes.data(), array.bytes.size());
-  return t;
-}
 
 NdArray string_scalar(const std::string& value) { return NdArray::from_strings({value}, {}); }
 NdArray int_scalar(std::int64_t value) { return NdArray::from_int64s({value}, {}); }
@@ -172,8 +119,8 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
       w.push_back(sequence.graph(t).weights.to(torch::kCPU));
       a.push_back(sequence.dense_adjacency(t).to(torch::kCPU).ne(0));
     }
-    arrays.emplace_back("W", from_tensor(torch::stack(w)));
-    arrays.emplace_back("A", from_tensor(torch::stack(a)));
+    arrays.emplace_back("W", to_ndarray(torch::stack(w)));
+    arrays.emplace_back("A", to_ndarray(torch::stack(a)));
   }
 
   std::vector<std::int64_t> ranges, start, stop, bins, label, source, zero_var, kept, surrogates,
@@ -304,9 +251,10 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
     if (dtype != DType::Float32 && dtype != DType::Float64) {
       in.fail("W", fmt::format("expected float32 or float64, found {}", io::dtype_name(dtype)));
     }
-    const torch::Tensor w = to_tensor(in.get("W", dtype, {T, nodes, nodes}));
-    const torch::Tensor a =
-        to_tensor(in.get("A", DType::Bool, {T, nodes, nodes})).to(w.scalar_type());
+    const std::string origin = "reading " + path.string();
+    const torch::Tensor w = to_tensor(in.get("W", dtype, {T, nodes, nodes}), origin + ": key 'W'");
+    const torch::Tensor a = to_tensor(in.get("A", DType::Bool, {T, nodes, nodes}),
+                                      w.scalar_type(), origin + ": key 'A'");
     for (std::size_t t = 0; t < T; ++t) {
       const auto i = static_cast<int64_t>(t);
       graphs[t].weights = w[i].clone();
@@ -392,7 +340,7 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
       in.fail("group_names", fmt::format("expected str of shape (G,), found {} of shape {}",
                                          io::dtype_name(names.dtype), names.shape_string()));
     }
-    sequence.groups = UnitGroups{std::vector<int>(codes.begin(), codes.end()), names.strings};
+    sequence.groups = Categorical{std::vector<int>(codes.begin(), codes.end()), names.strings};
   }
   if (in.has("label_names")) {
     const NdArray& names = in.raw("label_names");

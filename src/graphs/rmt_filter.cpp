@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "lane_spectrum.h"
-#include "tavrnn/error.h"
-#include "spec_text.h"
+#include "tavrnn/util/error.h"
+#include "util/spec_text.h"
 
 namespace tavrnn::graphs {
 namespace {
@@ -20,7 +20,7 @@ using ::tavrnn::detail::split_spec;
 
 [[noreturn]] void bad_rmt(const std::string& text, const std::string& why) {
   throw Error(
-      fmt::format("--rmt '{}': {}; expected none | analytic | shuffle[:K][:reference] | "
+      fmt::format("`rmt` '{}': {}; expected none | analytic | shuffle[:K][:reference] | "
                   "adaptive[:TOLERANCE][:reference]",
                   text, why));
 }

@@ -12,7 +12,7 @@
 #include "gram.h"
 #include "lane_spectrum.h"
 #include "parallel_blocks.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/graphs/correlation.h"
 
 namespace tavrnn::graphs {

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::io {
 namespace fs = std::filesystem;

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/atomic_file.h"
 
 namespace tavrnn::io {
@@ -410,7 +410,7 @@ Activity read_counts_csv(const std::filesystem::path& path, bool time_major,
   return Activity{n_rows, n_values, std::move(values)};
 }
 
-BinLabels read_labels_csv(const std::filesystem::path& path) {
+Categorical read_labels_csv(const std::filesystem::path& path) {
   const std::string origin = path.string();
   CsvTable table = parse_csv(read_file_bytes(path), origin, CsvHeader::Absent);
   // Labels are text, so "any field is text" cannot tell a header: a header
@@ -433,24 +433,16 @@ BinLabels read_labels_csv(const std::filesystem::path& path) {
       table.header.empty() ? table.rows.front().fields.size() : table.header.size();
   const std::size_t column = label_col.value_or(n_fields - 1);
 
-  BinLabels labels;
-  labels.codes.reserve(table.rows.size());
-  std::unordered_map<std::string, int> code_of;
+  std::vector<std::string> names;
+  names.reserve(table.rows.size());
   for (const CsvRow& row : table.rows) {
     if (row.fields.size() != n_fields) {
       throw Error(fmt::format("reading {} line {}: expected {} columns, found {}", origin, row.line,
                               n_fields, row.fields.size()));
     }
-    const std::string& name = row.fields[column];
-    if (name.empty()) {
-      labels.codes.push_back(BinLabels::kUnlabelled);
-      continue;
-    }
-    auto [it, inserted] = code_of.emplace(name, static_cast<int>(labels.names.size()));
-    if (inserted) labels.names.push_back(name);
-    labels.codes.push_back(it->second);
+    names.push_back(row.fields[column]);
   }
-  return labels;
+  return Categorical::from_strings(names);
 }
 
 }  // namespace tavrnn::io

@@ -5,12 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <map>
 #include <memory>
 
 #include <fmt/format.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::io {
 namespace fs = std::filesystem;
@@ -143,7 +142,7 @@ class SpikeTreeReader {
     }
     if (v->class_type == MAT_C_STRUCT) {
       if (field_.empty()) {
-        fail(where, "a cell array of spike-time vectors (or structs with --mat-field NAME)",
+        fail(where, "a cell array of spike-time vectors (or structs with `mat-field` NAME)",
              describe(v));
       }
       for (std::size_t i = 0; i < n; ++i) {
@@ -213,7 +212,7 @@ std::string choose_variable(const fs::path& path, const std::string& name) {
   if (variables.size() == 1) return variables.front().name;
   std::string listed;
   for (const auto& v : variables) listed += (listed.empty() ? "" : "; ") + v.to_text();
-  throw Error(fmt::format("reading {}: expected one variable or --mat-var NAME, found {}: {}",
+  throw Error(fmt::format("reading {}: expected one variable or `mat-var` NAME, found {}: {}",
                           path.string(), variables.size(), listed.empty() ? "none" : listed));
 }
 
@@ -295,7 +294,7 @@ MatActivity read_mat_activity(const fs::path& path, const MatSelection& selectio
   if (v->class_type != MAT_C_CELL && v->class_type != MAT_C_STRUCT) {
     throw Error(fmt::format(
         "{}: variable {}: expected a numeric matrix (units x bins), a cell array of spike-time "
-        "vectors or of structs (--mat-field), found {}",
+        "vectors or of structs (`mat-field`), found {}",
         origin, where, describe(v)));
   }
   SpikeTreeReader reader(origin, selection.field);
@@ -308,14 +307,9 @@ MatActivity read_mat_activity(const fs::path& path, const MatSelection& selectio
   bool nested = true;
   for (const auto& levels : reader.unit_levels) nested = nested && levels.size() >= 2;
   if (nested) {
-    UnitGroups groups;
-    std::map<std::size_t, int> code;
-    for (const auto& levels : reader.unit_levels) {
-      auto [it, inserted] = code.emplace(levels.front(), static_cast<int>(groups.names.size()));
-      if (inserted) groups.names.push_back(std::to_string(levels.front()));
-      groups.codes.push_back(it->second);
-    }
-    activity.groups = std::move(groups);
+    std::vector<std::string> group_of_unit;
+    for (const auto& levels : reader.unit_levels) group_of_unit.push_back(std::to_string(levels.front()));
+    activity.groups = Categorical::from_strings(group_of_unit);
   }
   activity.trains = std::move(reader.trains);
   activity.skipped_empty = reader.skipped_empty;

@@ -1,43 +1,16 @@
 // A MATLAB variable as a Recording: counts as they are, spike times binned.
-#include <algorithm>
-#include <map>
-
 #include <fmt/format.h>
 
 #include "recording_readers.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/mat.h"
 
 namespace tavrnn::io {
-namespace {
-
-// The bins of trial k carry the k-th value of `variable` (codes by first
-// appearance; an empty value leaves them unlabelled).
-BinLabels trial_labels(const std::filesystem::path& path, const std::string& variable,
-                       const std::vector<BinRange>& trials, std::size_t n_bins) {
-  const std::vector<std::string> values = read_mat_text_values(path, variable);
-  if (values.size() != trials.size()) {
-    throw Error(fmt::format("reading {}: variable {}: expected {} values (one per trial), found {}",
-                            path.string(), variable, trials.size(), values.size()));
-  }
-  BinLabels labels{std::vector<int>(n_bins, BinLabels::kUnlabelled), {}};
-  std::map<std::string, int> codes;
-  for (std::size_t k = 0; k < trials.size(); ++k) {
-    if (values[k].empty()) continue;
-    auto [it, inserted] = codes.emplace(values[k], static_cast<int>(labels.names.size()));
-    if (inserted) labels.names.push_back(values[k]);
-    std::fill(labels.codes.begin() + static_cast<std::ptrdiff_t>(trials[k].begin),
-              labels.codes.begin() + static_cast<std::ptrdiff_t>(trials[k].end), it->second);
-  }
-  return labels;
-}
-
-}  // namespace
 
 Recording read_mat_recording(const std::filesystem::path& path, const RecordingReadOptions& options) {
   const std::string origin = fmt::format("reading {}", path.string());
   if (!options.bin_width_s) {
-    throw Error(fmt::format("{}: expected a bin width (--bin-width SECONDS); .mat files do not "
+    throw Error(fmt::format("{}: expected a bin width (`bin-width` SECONDS); .mat files do not "
                             "record one",
                             origin));
   }
@@ -45,7 +18,7 @@ Recording read_mat_recording(const std::filesystem::path& path, const RecordingR
   MatActivity activity = read_mat_activity(path, options.mat, options.time_major);
   const std::string variable_origin = fmt::format("{}: variable {}", origin, activity.variable);
   if (!options.mat.trial_labels.empty() && activity.trials.empty()) {
-    throw Error(fmt::format("{}: --mat-trial-labels {}: expected a 3-D stack of trials, found "
+    throw Error(fmt::format("{}: `mat-trial-labels` {}: expected a 3-D stack of trials, found "
                             "a variable without trials",
                             variable_origin, options.mat.trial_labels));
   }
@@ -53,8 +26,13 @@ Recording read_mat_recording(const std::filesystem::path& path, const RecordingR
     Recording recording(std::move(*activity.counts), w, {}, variable_origin);
     if (activity.trials.empty()) return recording;
     if (!options.mat.trial_labels.empty()) {
-      recording.set_labels(trial_labels(path, options.mat.trial_labels, activity.trials,
-                                        recording.n_bins()));
+      const std::vector<std::string> values = read_mat_text_values(path, options.mat.trial_labels);
+      if (values.size() != activity.trials.size()) {
+        throw Error(fmt::format("{}: variable {}: expected {} values (one per trial), found {}",
+                                origin, options.mat.trial_labels, activity.trials.size(),
+                                values.size()));
+      }
+      recording.set_labels(trial_labels_on_bins(values, activity.trials, recording.n_bins()));
     }
     recording.set_trials(std::move(activity.trials));
     return recording;

@@ -7,7 +7,7 @@
 #include <limits>
 #include <utility>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::io {
 namespace {

@@ -9,7 +9,7 @@
 #include <limits>
 #include <utility>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/atomic_file.h"
 
 namespace tavrnn::io {

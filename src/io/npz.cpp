@@ -9,7 +9,7 @@
 #include <memory>
 #include <set>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/io/npy.h"
 

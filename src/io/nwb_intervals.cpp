@@ -6,7 +6,7 @@
 
 #include "hdf5_file.h"
 #include "nwb_table.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/nwb.h"
 
 namespace tavrnn::io {

@@ -2,7 +2,6 @@
 // behaviour resampled onto the bins, and trials (with labels) as bin ranges.
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -10,27 +9,13 @@
 #include "hdf5_file.h"
 #include "nwb_table.h"
 #include "recording_readers.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/nwb.h"
 
 namespace tavrnn::io {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Codes by first appearance; an empty string is kept as its own group,
-// since every unit needs one.
-UnitGroups groups_from_text(const std::vector<std::string>& values) {
-  UnitGroups groups;
-  std::map<std::string, int> index;
-  for (const auto& v : values) {
-    const std::string name = v.empty() ? "(empty)" : v;
-    auto [it, inserted] = index.emplace(name, static_cast<int>(groups.names.size()));
-    if (inserted) groups.names.push_back(name);
-    groups.codes.push_back(it->second);
-  }
-  return groups;
-}
 
 // The trials table to use: the one named, else /intervals/trials when the
 // file has a TimeIntervals table there, else none ("").
@@ -41,8 +26,8 @@ std::string choose_trials_table(const fs::path& path, const NwbSelection& select
     if (table == "/intervals/trials") return table;
   }
   if (!selection.label_column.empty()) {
-    throw Error(fmt::format("reading {}: --label-column {}: expected a trials table, found no "
-                            "/intervals/trials; name one with --trials-table",
+    throw Error(fmt::format("reading {}: `label-column` {}: expected a trials table, found no "
+                            "/intervals/trials; name one with `trials-table`",
                             path.string(), selection.label_column));
   }
   return "";
@@ -65,18 +50,13 @@ void add_trials(Recording& recording, const fs::path& path, const NwbSelection& 
     return std::clamp(std::llround((t - t0) / w), 0LL, n_bins);
   };
   std::vector<BinRange> trials;
-  BinLabels labels{std::vector<int>(recording.n_bins(), BinLabels::kUnlabelled), {}};
-  std::map<std::string, int> codes;
+  std::vector<std::string> trial_label;  // of the trials kept
   for (std::size_t i = 0; i < intervals.start_s.size(); ++i) {
     const long long begin = to_bin(intervals.start_s[i]);
     const long long end = to_bin(intervals.stop_s[i]);
     if (begin >= end) continue;
     trials.push_back({static_cast<std::size_t>(begin), static_cast<std::size_t>(end)});
-    if (!label_text || (*label_text)[i].empty()) continue;
-    auto [it, inserted] = codes.emplace((*label_text)[i], static_cast<int>(labels.names.size()));
-    if (inserted) labels.names.push_back((*label_text)[i]);
-    // Overlapping trials: the later row's label wins on the shared bins.
-    std::fill(labels.codes.begin() + begin, labels.codes.begin() + end, it->second);
+    if (label_text) trial_label.push_back((*label_text)[i]);
   }
   if (trials.empty()) {
     throw Error(fmt::format("reading {}: {}: expected trials inside the binned range [{}, {}) s, "
@@ -89,8 +69,8 @@ void add_trials(Recording& recording, const fs::path& path, const NwbSelection& 
                  path.string(), intervals.path, intervals.start_s.size() - trials.size(),
                  intervals.start_s.size());
   }
+  if (label_text) recording.set_labels(trial_labels_on_bins(trial_label, trials, recording.n_bins()));
   recording.set_trials(std::move(trials));
-  if (label_text) recording.set_labels(std::move(labels));
 }
 
 }  // namespace
@@ -99,7 +79,7 @@ Recording read_nwb_recording(const fs::path& path, const RecordingReadOptions& o
   const std::string origin = fmt::format("reading {}", path.string());
   const NwbSelection& selection = options.nwb;
   if (!options.bin_width_s) {
-    throw Error(fmt::format("{}: expected a bin width to bin the spike times (--bin-width SECONDS)",
+    throw Error(fmt::format("{}: expected a bin width to bin the spike times (`bin-width` SECONDS)",
                             origin));
   }
   const double w = *options.bin_width_s;
@@ -110,7 +90,8 @@ Recording read_nwb_recording(const fs::path& path, const RecordingReadOptions& o
   units.trains = {};
   recording.set_start_time_s(options.start_s.value_or(0.0));
   if (!selection.group_column.empty()) {
-    recording.set_groups(groups_from_text(
+    // Categorical's rule: a unit whose group is an empty string has none.
+    recording.set_groups(Categorical::from_strings(
         read_nwb_column_text(path, units.table_path, selection.group_column)));
   }
   if (!options.behaviour_series.empty()) {

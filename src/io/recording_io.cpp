@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "tavrnn/behaviour.h"
-#include "tavrnn/binning.h"
-#include "tavrnn/error.h"
+#include "tavrnn/recording/behaviour.h"
+#include "tavrnn/recording/binning.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/csv.h"
 #include "tavrnn/io/npy.h"
 #include "tavrnn/io/npz.h"
@@ -83,63 +83,41 @@ std::vector<std::string> read_strings(const NdArray& a, const fs::path& path, co
   return out;
 }
 
-// Discrete codes per element: integer codes (negative = none) with optional
-// names, or strings (empty = none) whose names are taken in order of first
-// appearance.
-struct Codes {
-  std::vector<int> codes;
-  std::vector<std::string> names;
-};
-
-Codes read_codes(const NpzArrays& arrays, const fs::path& path, const std::string& key,
-                 const std::string& names_key, std::size_t expected, const std::string& per_what,
-                 bool allow_none) {
+// Discrete codes per element: integer codes (negative = missing) with
+// optional names, or strings (Categorical::from_strings: empty = missing).
+Categorical read_codes(const NpzArrays& arrays, const fs::path& path, const std::string& key,
+                       const std::string& names_key, std::size_t expected,
+                       const std::string& per_what) {
   const NdArray& a = arrays.at(key);
   if (a.ndim() != 1 || a.size() != expected) {
     throw Error(fmt::format("{}: expected {} entries (one per {}), found shape {}",
                             array_origin(path, key), expected, per_what, a.shape_string()));
   }
-  Codes out;
-  if (a.dtype == DType::String) {
-    std::map<std::string, int> index;
-    for (const auto& s : a.strings) {
-      if (s.empty()) {
-        out.codes.push_back(-1);
-        continue;
-      }
-      auto [it, inserted] = index.emplace(s, static_cast<int>(out.names.size()));
-      if (inserted) out.names.push_back(s);
-      out.codes.push_back(it->second);
+  if (a.dtype == DType::String) return Categorical::from_strings(a.strings);
+  if (!is_integral(a.dtype)) {
+    throw Error(fmt::format("{}: expected integer codes or strings, found {}",
+                            array_origin(path, key), dtype_name(a.dtype)));
+  }
+  Categorical out;
+  std::int64_t max_code = -1;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    std::int64_t c = a.as_int64(i);
+    if (c < 0) c = Categorical::kMissing;
+    if (c > 1000000) {
+      throw Error(fmt::format("{}: expected small codes, found {} at index {}",
+                              array_origin(path, key), c, i));
+    }
+    max_code = std::max(max_code, c);
+    out.codes.push_back(static_cast<int>(c));
+  }
+  if (auto it = arrays.find(names_key); it != arrays.end()) {
+    out.names = read_strings(it->second, path, names_key, it->second.size());
+    if (static_cast<std::int64_t>(out.names.size()) <= max_code) {
+      throw Error(fmt::format("{}: code {} has no name ({} has {} names)", array_origin(path, key),
+                              max_code, names_key, out.names.size()));
     }
   } else {
-    if (!is_integral(a.dtype)) {
-      throw Error(fmt::format("{}: expected integer codes or strings, found {}",
-                              array_origin(path, key), dtype_name(a.dtype)));
-    }
-    std::int64_t max_code = -1;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      std::int64_t c = a.as_int64(i);
-      if (c < 0) c = -1;
-      if (c > 1000000) {
-        throw Error(fmt::format("{}: expected small codes, found {} at index {}",
-                                array_origin(path, key), c, i));
-      }
-      max_code = std::max(max_code, c);
-      out.codes.push_back(static_cast<int>(c));
-    }
-    if (auto it = arrays.find(names_key); it != arrays.end()) {
-      out.names = read_strings(it->second, path, names_key, it->second.size());
-      if (static_cast<std::int64_t>(out.names.size()) <= max_code) {
-        throw Error(fmt::format("{}: code {} has no name ({} has {} names)", array_origin(path, key),
-                                max_code, names_key, out.names.size()));
-      }
-    } else {
-      for (std::int64_t c = 0; c <= max_code; ++c) out.names.push_back(std::to_string(c));
-    }
-  }
-  if (!allow_none && std::count(out.codes.begin(), out.codes.end(), -1) > 0) {
-    throw Error(fmt::format("{}: expected a code for every {}, found missing ones",
-                            array_origin(path, key), per_what));
+    for (std::int64_t c = 0; c <= max_code; ++c) out.names.push_back(std::to_string(c));
   }
   return out;
 }
@@ -197,20 +175,20 @@ SpikeTrains spike_trains_from_arrays(const NdArray& times, const NdArray& units,
 
 double require_bin_width(const RecordingReadOptions& options, const fs::path& path) {
   if (!options.bin_width_s) {
-    throw Error(fmt::format("reading {}: expected a bin width (--bin-width SECONDS); the file does "
+    throw Error(fmt::format("reading {}: expected a bin width (`bin-width` SECONDS); the file does "
                             "not record one",
                             path.string()));
   }
   return *options.bin_width_s;
 }
 
-// --behaviour-series KEY --behaviour-times KEY: samples [S] or [S, D] at
+// `behaviour-series` KEY `behaviour-times` KEY: samples [S] or [S, D] at
 // their own times [S] (seconds, ascending, the spike times' clock).
 SampledSignal sampled_signal_from_arrays(const NpzArrays& arrays, const fs::path& path,
                                          const RecordingReadOptions& options) {
   const std::string& key = options.behaviour_series;
   if (options.behaviour_times.empty()) {
-    throw Error(fmt::format("reading {}: --behaviour-series {}: expected --behaviour-times KEY too, "
+    throw Error(fmt::format("reading {}: `behaviour-series` {}: expected `behaviour-times` KEY too, "
                             "the array of the samples' times in seconds",
                             path.string(), key));
   }
@@ -279,8 +257,8 @@ Recording read_npz_recording(const fs::path& path, const RecordingReadOptions& o
   }
   const std::string origin = fmt::format("reading {}", path.string());
   if (arrays.count("labels")) {
-    Codes c = read_codes(arrays, path, "labels", "label_names", recording->n_bins(), "bin", true);
-    recording->set_labels(BinLabels{std::move(c.codes), std::move(c.names)});
+    recording->set_labels(
+        read_codes(arrays, path, "labels", "label_names", recording->n_bins(), "bin"));
   }
   if (auto it = arrays.find("behaviour"); it != arrays.end()) {
     const NdArray& b = it->second;
@@ -297,7 +275,7 @@ Recording read_npz_recording(const fs::path& path, const RecordingReadOptions& o
   }
   if (!options.behaviour_series.empty()) {
     if (arrays.count("behaviour")) {
-      throw Error(fmt::format("{}: --behaviour-series {}: the file already has per-bin 'behaviour'; "
+      throw Error(fmt::format("{}: `behaviour-series` {}: the file already has per-bin 'behaviour'; "
                               "expected one or the other",
                               origin, options.behaviour_series));
     }
@@ -309,8 +287,8 @@ Recording read_npz_recording(const fs::path& path, const RecordingReadOptions& o
                                                 recording->start_time_s(), ResampleMethod::BinMean));
   }
   if (arrays.count("groups")) {
-    Codes c = read_codes(arrays, path, "groups", "group_names", recording->n_units(), "unit", false);
-    recording->set_groups(UnitGroups{std::move(c.codes), std::move(c.names)});
+    recording->set_groups(
+        read_codes(arrays, path, "groups", "group_names", recording->n_units(), "unit"));
   }
   if (auto it = arrays.find("start_time_s"); it != arrays.end()) {
     recording->set_start_time_s(read_scalar(it->second, path, "start_time_s"));
@@ -320,6 +298,18 @@ Recording read_npz_recording(const fs::path& path, const RecordingReadOptions& o
 
 }  // namespace
 
+Categorical trial_labels_on_bins(const std::vector<std::string>& trial_labels,
+                                 const std::vector<BinRange>& trials, std::size_t n_bins) {
+  const Categorical per_trial = Categorical::from_strings(trial_labels);
+  Categorical labels{std::vector<int>(n_bins, Categorical::kMissing), per_trial.names};
+  for (std::size_t k = 0; k < trials.size(); ++k) {
+    if (per_trial.codes[k] == Categorical::kMissing) continue;
+    std::fill(labels.codes.begin() + static_cast<std::ptrdiff_t>(trials[k].begin),
+              labels.codes.begin() + static_cast<std::ptrdiff_t>(trials[k].end), per_trial.codes[k]);
+  }
+  return labels;
+}
+
 Recording read_recording(const fs::path& path, const RecordingReadOptions& options) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
@@ -328,7 +318,7 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
   }
   if (!fs::exists(path, ec)) throw Error(fmt::format("reading {}: no such file", path.string()));
   if (options.bin_width_s && !(*options.bin_width_s > 0.0 && std::isfinite(*options.bin_width_s))) {
-    throw Error(fmt::format("--bin-width: expected a positive number of seconds, found {}",
+    throw Error(fmt::format("`bin-width`: expected a positive number of seconds, found {}",
                             *options.bin_width_s));
   }
   RecordingFormat format = options.format;
@@ -347,14 +337,14 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
     } else {
       throw Error(fmt::format("reading {}: unknown file type '{}' (expected .npz, .npy, .csv, "
                               ".nwb or .mat; "
-                              "or give --format)",
+                              "or give `format`)",
                               path.string(), ext));
     }
   }
   const std::string origin = fmt::format("reading {}", path.string());
   if (!options.behaviour_series.empty() && format != RecordingFormat::Npz &&
       format != RecordingFormat::Nwb) {
-    throw Error(fmt::format("{}: --behaviour-series: expected an .npz or .nwb recording, found {}",
+    throw Error(fmt::format("{}: `behaviour-series`: expected an .npz or .nwb recording, found {}",
                             origin, recording_format_name(format)));
   }
   std::optional<Recording> recording;
@@ -394,7 +384,7 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
       break;
   }
   if (options.labels_csv) {
-    BinLabels labels = read_labels_csv(*options.labels_csv);
+    Categorical labels = read_labels_csv(*options.labels_csv);
     if (labels.codes.size() != recording->n_bins()) {
       throw Error(fmt::format("reading {}: expected {} labels (one per bin of {}), found {}",
                               options.labels_csv->string(), recording->n_bins(), path.string(),
@@ -406,9 +396,9 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
   if (options.behaviour_first_pc || !options.behaviour_labels.empty()) {
     if (!recording->behaviour()) {
       throw Error(fmt::format("{}: {}: expected a behaviour, found none (an .npz 'behaviour' array, or "
-                              "--behaviour-series)",
+                              "`behaviour-series`)",
                               origin,
-                              options.behaviour_first_pc ? "--behaviour-axis first-pc" : "--behaviour-labels"));
+                              options.behaviour_first_pc ? "`behaviour-axis` first-pc" : "`behaviour-labels`"));
     }
   }
   if (options.behaviour_first_pc) {

@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "sparse_product.h"
 
 namespace tavrnn::nn {

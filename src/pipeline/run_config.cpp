@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::pipeline {
 

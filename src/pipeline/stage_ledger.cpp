@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/io/file_hash.h"
 

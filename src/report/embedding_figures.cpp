@@ -9,7 +9,7 @@
 #include "run_figure_parts.h"
 #include "tavrnn/eval/run_evaluation.h"
 #include "tavrnn/report/group_palette.h"
-#include "tavrnn/report/pca.h"
+#include "tavrnn/embedding/pca.h"
 
 namespace tavrnn::report::detail {
 
@@ -102,7 +102,7 @@ FigureFile population_figure(const fs::path& out, const eval::EmbeddingsFile& e,
   if (use_tsne) {
     xy = tsne_map(x, seed);
   } else {
-    const auto p = pca(x.to(torch::kFloat64), std::min<std::int64_t>(2, std::min(x.size(0), x.size(1))));
+    const auto p = embedding::pca(x.to(torch::kFloat64), std::min<std::int64_t>(2, std::min(x.size(0), x.size(1))));
     xy = p.scores.size(1) == 2 ? p.scores : torch::cat({p.scores, torch::zeros_like(p.scores)}, 1);
     for (std::int64_t k = 0; k < p.explained_variance_ratio.size(0); ++k) {
       explained[k] = p.explained_variance_ratio[k].item<double>() * 100;

@@ -9,9 +9,10 @@
 #include <fmt/format.h>
 #include <plplot/plstream.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "png_image.h"
 #include "tavrnn/io/atomic_file.h"
+#include "tavrnn/report/html_text.h"
 
 namespace tavrnn::report {
 
@@ -137,7 +138,7 @@ std::string with_embedded_rasters(std::string svg, const FigureSpec& spec, const
     const auto image = fmt::format(
         "<image x=\"{:.4f}\" y=\"{:.4f}\" width=\"{:.4f}\" height=\"{:.4f}\" preserveAspectRatio=\"none\" "
         "style=\"image-rendering:pixelated\" xlink:href=\"data:image/png;base64,{}\"/>",
-        x0, y0, x1 - x0, y1 - y0, detail::base64(detail::encode_png_rgb(raster.cols, raster.rows, raster.rgb)));
+        x0, y0, x1 - x0, y1 - y0, base64_encode(detail::encode_png_rgb(raster.cols, raster.rows, raster.rgb)));
     svg.replace(begin, end + 2 - begin, image);
   }
   return svg;

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/atomic_file.h"
 
 namespace tavrnn::report {

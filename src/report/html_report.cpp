@@ -6,8 +6,9 @@
 
 #include "report_assets.h"
 #include "report_sections.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/atomic_file.h"
+#include "tavrnn/pipeline/run_directory.h"
 #include "tavrnn/report/html_text.h"
 #include "tavrnn/report/group_palette.h"
 
@@ -123,7 +124,7 @@ std::string read_chartjs(const fs::path& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
     throw Error(fmt::format("report: Chart.js {} not found (install the Debian package libjs-chart.js, "
-                            "or pass --chartjs PATH)", path.string()));
+                            "or pass `chartjs` PATH)", path.string()));
   }
   return io::read_file_bytes(path);
 }
@@ -136,18 +137,23 @@ std::string render_html_report(const ReportContent& c, std::string_view chartjs)
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>tavrnn report: {0}</title>\n<style>{1}</style>\n</head>\n<body>\n<script>{2}</script>\n"
       "<header>\n<h1>tavrnn report</h1>\n<p><span class=\"code\">{0}</span>, {3} model, {4} windows, "
-      "{5} units; made {6}</p>\n<nav><a href=\"#settings\">Settings</a><a href=\"#metrics\">Metrics</a>"
-      "<a href=\"#training\">Training</a><a href=\"#embeddings\">Embeddings</a><a href=\"#attention\">Attention</a>"
-      "<a href=\"#windows\">Windows</a><a href=\"#figures\">Figures</a></nav>\n</header>\n",
+      "{5} units; made {6}</p>\n<nav><a href=\"#decoding\">Decoding</a><a href=\"#embeddings\">Embeddings</a>"
+      "<a href=\"#attention\">Attention</a><a href=\"#metrics\">Metrics</a><a href=\"#training\">Training</a>"
+      "<a href=\"#windows\">Windows</a><a href=\"#figures\">Figures</a><a href=\"#settings\">Settings</a></nav>\n"
+      "</header>\n",
       escape_html(c.run_dir.string()), kReportStyle, kErrorRecorder, escape_html(c.model), c.windows.size(),
       c.unit_ids.size(), escape_html(c.generated));
-  html += section("settings", "Settings", settings_tables(c));
-  html += section("metrics", "Metrics", metrics_tables(c));
-  html += section("training", "Training", training_section(c));
+  // What a reader looks for first: does the embedding decode the labels
+  // (against the shuffled-label control), what the population and attention
+  // look like; the details after, and the settings that made the run last.
+  html += section("decoding", "Decoding", decoding_tables(c));
   html += section("embeddings", "Embeddings", embeddings_section(c));
   html += section("attention", "Attention", attention_section(c));
+  html += section("metrics", "Metrics", metrics_tables(c));
+  html += section("training", "Training", training_section(c));
   html += section("windows", "Windows", windows_table(c));
   html += section("figures", "Figures", figures_section(c));
+  html += section("settings", "Settings", settings_tables(c));
   if (!notes.empty()) html += section("notes", "Notes", "<ul>\n" + notes + "</ul>\n");
   html += "<script type=\"application/json\" id=\"report-data\">" + json_for_script(chart_data(c)) + "</script>\n";
   html += "<script>" + script_for_inlining(chartjs) + "</script>\n";
@@ -161,7 +167,7 @@ HtmlReportResult write_html_report(const fs::path& run, const fs::path& out, con
   const auto content = gather_report_content(run, options);
   const std::string html = render_html_report(content, chartjs);
   HtmlReportResult result;
-  result.path = out.empty() ? run / "report.html" : out;
+  result.path = out.empty() ? pipeline::RunDirectory(run).report() : out;
   io::write_file_atomically(result.path, html);
   result.bytes = html.size();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

@@ -1,11 +1,13 @@
 #include "tavrnn/report/html_text.h"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
+#include <algorithm>
 #include <cctype>
 #include <regex>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::report {
 
@@ -26,27 +28,20 @@ std::string escape_html(std::string_view text) {
 }
 
 std::string base64_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  // EVP_EncodeBlock takes an int length and pads its last group, so longer
+  // inputs go through in pieces whose length is a multiple of 3: only the
+  // final piece can carry '=' padding, as in one pass over the whole input.
+  constexpr std::size_t kPiece = std::size_t{3} << 20;
   std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const auto b = (static_cast<unsigned char>(bytes[i]) << 16) |
-                   (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                   static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(b >> 18) & 63];
-    out += kAlphabet[(b >> 12) & 63];
-    out += kAlphabet[(b >> 6) & 63];
-    out += kAlphabet[b & 63];
-  }
-  if (const auto rest = bytes.size() - i; rest > 0) {
-    const auto b = (static_cast<unsigned char>(bytes[i]) << 16) |
-                   (rest == 2 ? static_cast<unsigned char>(bytes[i + 1]) << 8 : 0);
-    out += kAlphabet[(b >> 18) & 63];
-    out += kAlphabet[(b >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(b >> 6) & 63] : '=';
-    out += '=';
+  out.reserve((bytes.size() + 2) / 3 * 4 + 1);
+  for (std::size_t at = 0; at < bytes.size(); at += kPiece) {
+    const std::size_t n = std::min(kPiece, bytes.size() - at);
+    const std::size_t begin = out.size();
+    out.resize(begin + (n + 2) / 3 * 4 + 1);  // + the NUL that EVP_EncodeBlock writes
+    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + begin),
+                                        reinterpret_cast<const unsigned char*>(bytes.data() + at),
+                                        static_cast<int>(n));
+    out.resize(begin + static_cast<std::size_t>(written));
   }
   return out;
 }

@@ -7,11 +7,12 @@
 #include <map>
 
 #include "report_maps.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/eval/embeddings_file.h"
 #include "tavrnn/eval/run_evaluation.h"
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/io/atomic_file.h"
+#include "tavrnn/pipeline/run_directory.h"
 #include "tavrnn/io/csv.h"
 #include "tavrnn/io/npz.h"
 
@@ -153,11 +154,11 @@ void compute_maps(const eval::EmbeddingsFile& e, const ReportOptions& options,
 }
 
 void read_figures(const fs::path& run, const ReportOptions& options, ReportContent& c) {
-  const fs::path dir = options.figures_dir.empty() ? run / "figures" : options.figures_dir;
-  const fs::path manifest = dir / "figures.json";
+  const fs::path dir = options.figures_dir.empty() ? pipeline::RunDirectory(run).figures() : options.figures_dir;
+  const fs::path manifest = pipeline::RunDirectory::figures_manifest_in(dir);
   if (!file_exists(manifest)) {
     if (!options.figures_dir.empty()) {
-      throw Error(fmt::format("report: {} not found (--figures names a directory holding figures.json)",
+      throw Error(fmt::format("report: {} not found (`figures` names a directory holding figures.json)",
                               manifest.string()));
     }
     c.notes.push_back(fmt::format("no figure manifest {}", manifest.string()));
@@ -182,7 +183,7 @@ ReportContent gather_report_content(const fs::path& run, const ReportOptions& op
   if (!fs::is_directory(run, ec)) {
     throw Error(fmt::format("report: run directory {} not found", run.string()));
   }
-  const fs::path embeddings = run / "embeddings.npz";
+  const fs::path embeddings = pipeline::RunDirectory(run).embeddings();
   if (!file_exists(embeddings)) {
     throw Error(fmt::format("report: {} not found (expected a run written by tavrnn fit)",
                             embeddings.string()));
@@ -200,22 +201,23 @@ ReportContent gather_report_content(const fs::path& run, const ReportOptions& op
   read_windows(arrays, e, c);
   if (auto it = arrays.find("attention"); it != arrays.end()) c.attention = matrix_rows(it->second);
 
-  for (auto [name, target] : {std::pair{"run.json", &c.run}, std::pair{"metrics.json", &c.metrics}}) {
-    if (file_exists(run / name)) {
-      *target = read_json(run / name);
+  const pipeline::RunDirectory files(run);
+  for (auto [file, target] : {std::pair{files.record(), &c.run}, std::pair{files.metrics(), &c.metrics}}) {
+    if (file_exists(file)) {
+      *target = read_json(file);
     } else {
-      c.notes.push_back(fmt::format("no {} in {}", name, run.string()));
+      c.notes.push_back(fmt::format("no {} in {}", file.filename().string(), run.string()));
     }
   }
-  if (file_exists(run / "training_log.csv")) {
-    c.training = read_training_log(run / "training_log.csv");
+  if (file_exists(files.training_log())) {
+    c.training = read_training_log(files.training_log());
   } else {
-    c.notes.push_back(fmt::format("no training_log.csv in {}", run.string()));
+    c.notes.push_back(fmt::format("no {} in {}", files.training_log().filename().string(), run.string()));
   }
 
   fs::path graphs = options.graphs;
   if (!graphs.empty() && !file_exists(graphs)) {
-    throw Error(fmt::format("report: graphs {} not found (--graphs)", graphs.string()));
+    throw Error(fmt::format("report: graphs {} not found (`graphs`)", graphs.string()));
   }
   if (graphs.empty() && c.run.is_object() && c.run.contains("graphs") && c.run["graphs"].is_string()) {
     graphs = c.run["graphs"].get<std::string>();

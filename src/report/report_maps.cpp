@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "tavrnn/report/pca.h"
-#include "tavrnn/report/tsne.h"
+#include "tavrnn/embedding/pca.h"
+#include "tavrnn/embedding/tsne.h"
 
 namespace tavrnn::report {
 
@@ -38,16 +38,16 @@ ScatterMap map_2d(const torch::Tensor& x, std::uint64_t seed, const torch::Tenso
   const double perplexity = map_perplexity(n);
   torch::Tensor xy;
   if (perplexity >= kMinPerplexity) {
-    TsneOptions options;
+    embedding::TsneOptions options;
     options.perplexity = perplexity;
-    options.init = TsneInit::Random;
+    options.init = embedding::TsneInit::Random;
     options.seed = seed;
     if (start.defined()) options.initial_embedding = start;
-    xy = tsne(x, options).embedding;
+    xy = embedding::tsne(x, options).embedding;
     map.method = fmt::format("t-SNE (perplexity {:.3g})", perplexity);
   } else {
     const auto k = std::min<std::int64_t>({2, n, d});
-    xy = pca(x, k).scores;
+    xy = embedding::pca(x, k).scores;
     if (k == 1) xy = torch::cat({xy, torch::zeros_like(xy)}, 1);
     map.method = "PCA";
   }

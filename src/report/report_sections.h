@@ -1,6 +1,7 @@
 #pragma once
-// The static parts of the report page, as HTML fragments: tables of the run's
-// settings and metrics, the windows, and the attention heatmap (inline SVG).
+// The static parts of the report page, as HTML fragments: tables of the
+// decoding scores, the other metrics, the run's settings and the windows, and
+// the attention heatmap (inline SVG).
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -17,8 +18,13 @@ std::string format_metric(const nlohmann::json& value);
 // settings, model, trainer, versions, timings, and any other object).
 std::string settings_tables(const ReportContent& content);
 
-// metrics.json: decoding, clustering, unit groups, reconstruction; the
-// sections present, and the rest of the keys as plain rows.
+// metrics.json's decoding: each decoder's scores beside its shuffled-label
+// control, the protocol and the confusion matrices; a note when absent.
+std::string decoding_tables(const ReportContent& content);
+
+// The rest of metrics.json: clustering, unit groups, reconstruction; the
+// sections present, and the other keys as plain rows (decoding is
+// decoding_tables').
 std::string metrics_tables(const ReportContent& content);
 
 // One row per window: label, time span, purity, edge density.

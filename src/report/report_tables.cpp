@@ -50,7 +50,7 @@ std::string label_of(const ReportContent& c, int code) {
                                                                 : fmt::format("label {}", code);
 }
 
-std::string decoding_tables(const ReportContent& c, const json& d) {
+std::string decoder_tables(const ReportContent& c, const json& d) {
   if (!d.is_object()) return key_value_table("Decoding", json{{"decoding", d}});
   std::string html = "<h3>Decoding of window labels from the population embeddings</h3>\n";
   json protocol = json::object();
@@ -180,6 +180,16 @@ std::string settings_tables(const ReportContent& c) {
   return html + "</div>\n";
 }
 
+std::string decoding_tables(const ReportContent& c) {
+  const json& m = c.metrics;
+  if (!m.is_object()) {
+    return "<p class=\"note\">No metrics.json: run <code>tavrnn evaluate RUN/</code> to decode the window "
+           "labels.</p>\n";
+  }
+  if (!m.contains("decoding")) return "<p class=\"note\">No decoding in metrics.json.</p>\n";
+  return decoder_tables(c, m["decoding"]);
+}
+
 std::string metrics_tables(const ReportContent& c) {
   const json& m = c.metrics;
   if (!m.is_object()) return "<p class=\"note\">No metrics.json: run <code>tavrnn evaluate RUN/</code>.</p>\n";
@@ -188,7 +198,6 @@ std::string metrics_tables(const ReportContent& c) {
     if (!value.is_object()) overview[key] = value;
   }
   std::string html = "<div class=\"tables\">" + key_value_table("Evaluation", overview) + "</div>\n";
-  if (m.contains("decoding")) html += decoding_tables(c, m["decoding"]);
   html += "<div class=\"tables\">";
   if (m.contains("clustering")) html += key_value_table("Clustering of the labelled windows", m["clustering"]);
   if (m.contains("reconstruction")) {

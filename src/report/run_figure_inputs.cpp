@@ -7,9 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "run_figure_parts.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/csv.h"
 #include "tavrnn/io/npz.h"
+#include "tavrnn/util/ndarray_tensor.h"
 
 namespace tavrnn::report::detail {
 
@@ -124,9 +125,7 @@ torch::Tensor read_attention(const fs::path& embeddings) {
     throw Error(fmt::format("reading {}: expected attention of shape (T, T), found {}", embeddings.string(),
                             a.shape_string()));
   }
-  const auto values = a.to_doubles();
-  const auto t = static_cast<std::int64_t>(a.shape[0]);
-  return torch::tensor(values, torch::kFloat64).reshape({t, t});
+  return to_tensor(a, torch::kFloat64, fmt::format("reading {}: array 'attention'", embeddings.string()));
 }
 
 }  // namespace tavrnn::report::detail

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "run_figure_parts.h"
-#include "tavrnn/report/tsne.h"
+#include "tavrnn/embedding/tsne.h"
 
 namespace tavrnn::report::detail {
 
@@ -17,12 +17,12 @@ PageBox grid_cell(const PageBox& area, std::size_t rows, std::size_t cols, std::
 }
 
 torch::Tensor tsne_map(const torch::Tensor& x, std::uint64_t seed) {
-  TsneOptions options;
+  embedding::TsneOptions options;
   const double n = static_cast<double>(x.size(0));
   options.perplexity = std::min(30.0, (n - 1.0) / 3.0);
-  options.init = TsneInit::Random;
+  options.init = embedding::TsneInit::Random;
   options.seed = seed;
-  return tsne(x.to(torch::kCPU, torch::kFloat64), options).embedding;
+  return embedding::tsne(x.to(torch::kCPU, torch::kFloat64), options).embedding;
 }
 
 std::vector<double> column(const torch::Tensor& xy, std::int64_t j) {

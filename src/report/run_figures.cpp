@@ -9,8 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include "run_figure_parts.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/atomic_file.h"
+#include "tavrnn/pipeline/run_directory.h"
 
 namespace tavrnn::report {
 
@@ -77,7 +78,7 @@ int label_code(const std::string& name, const std::vector<std::string>& names) {
   if (it == names.end()) {
     std::string known;
     for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-    throw Error(fmt::format("figures --contrast: no window label '{}' (labels: {})", name, known));
+    throw Error(fmt::format("figures `contrast`: no window label '{}' (labels: {})", name, known));
   }
   return static_cast<int>(it - names.begin());
 }
@@ -119,7 +120,7 @@ fs::path graphs_path(const fs::path& run_dir, const RunFigureOptions& options) {
     }
     return options.graphs;
   }
-  const auto record_path = run_dir / "run.json";
+  const auto record_path = pipeline::RunDirectory(run_dir).record();
   if (!is_present(record_path)) return {};
   std::ifstream in(record_path);
   const auto record = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
@@ -131,12 +132,13 @@ fs::path graphs_path(const fs::path& run_dir, const RunFigureOptions& options) {
 
 fs::path results_path(const fs::path& run_dir, const RunFigureOptions& options) {
   if (!options.compare_dir.empty()) {
-    const auto p = options.compare_dir / "results.csv";
-    if (!is_present(p)) throw Error(fmt::format("figures: {} not found (--compare expects tavrnn compare's "
+    const auto p = pipeline::RunDirectory(options.compare_dir).results_csv();
+    if (!is_present(p)) throw Error(fmt::format("figures: {} not found (`compare` expects tavrnn compare's "
                                             "output directory)", p.string()));
     return p;
   }
-  for (const auto& p : {run_dir / "compare" / "results.csv", run_dir / "results.csv"}) {
+  const pipeline::RunDirectory run(run_dir);
+  for (const auto& p : {run.compare().results_csv(), run.results_csv()}) {
     if (is_present(p)) return p;
   }
   return {};
@@ -159,7 +161,7 @@ std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::pat
   }
   std::vector<FigureFile> figures;
 
-  const auto log_path = run_dir / "training_log.csv";
+  const auto log_path = pipeline::RunDirectory(run_dir).training_log();
   if (is_present(log_path)) {
     const auto log = read_training_log(log_path);
     if (log.epoch.empty()) skip("training_loss", log_path.string() + " has no epochs");
@@ -168,7 +170,7 @@ std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::pat
     skip("training_loss", "no " + log_path.string());
   }
 
-  const auto embeddings_path = run_dir / "embeddings.npz";
+  const auto embeddings_path = pipeline::RunDirectory(run_dir).embeddings();
   std::optional<eval::EmbeddingsFile> e;
   if (is_present(embeddings_path)) e = eval::read_embeddings(embeddings_path);
 
@@ -197,14 +199,14 @@ std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::pat
     auto windows = options.windows.empty() ? default_windows(labels, options.max_windows) : options.windows;
     for (std::size_t t : windows) {
       if (t >= sequence->size()) {
-        throw Error(fmt::format("figures --windows: window {} does not exist ({} has {} windows)", t,
+        throw Error(fmt::format("figures `windows`: window {} does not exist ({} has {} windows)", t,
                                 graphs_file.string(), sequence->size()));
       }
     }
     const auto& names = !sequence->label_names.empty() || !e ? sequence->label_names : e->label_names;
     figures.push_back(connectivity_figure(out_dir, *sequence, groups, names, windows, options.matrix));
   } else {
-    skip("connectivity", "no graphs file (pass --graphs, or keep the one run.json names)");
+    skip("connectivity", "no graphs file (pass `graphs`, or keep the one run.json names)");
   }
 
   if (e) {
@@ -216,7 +218,7 @@ std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::pat
       else figures.push_back(unit_embedding_figure(out_dir, *e, groups, first, second, options.seed));
     }
     if (e->n_windows() < 4) skip("population_embeddings", "fewer than 4 windows");
-    else figures.push_back(population_figure(out_dir, *e, population_readout(run_dir / "metrics.json"),
+    else figures.push_back(population_figure(out_dir, *e, population_readout(pipeline::RunDirectory(run_dir).metrics()),
                                              options.population_map, options.seed));
   }
 
@@ -226,10 +228,10 @@ std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::pat
     if (cells.empty()) skip("decoding_accuracy", results.string() + " holds no decoding accuracy");
     else figures.push_back(decoding_accuracy_figure(out_dir, cells));
   } else {
-    skip("decoding_accuracy", "no tavrnn compare results (pass --compare DIR)");
+    skip("decoding_accuracy", "no tavrnn compare results (pass `compare` DIR)");
   }
 
-  const auto metrics_path = run_dir / "metrics.json";
+  const auto metrics_path = pipeline::RunDirectory(run_dir).metrics();
   if (is_present(metrics_path)) {
     const auto confusion = read_confusion(metrics_path, e ? e->label_names : std::vector<std::string>{});
     if (confusion) figures.push_back(confusion_figure(out_dir, *confusion));
@@ -239,7 +241,7 @@ std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::pat
   }
 
   io::ensure_directory(out_dir);
-  io::write_file_atomically(out_dir / "figures.json", figures_manifest(figures, out_dir));
+  io::write_file_atomically(pipeline::RunDirectory::figures_manifest_in(out_dir), figures_manifest(figures, out_dir));
   return figures;
 }
 

@@ -3,7 +3,7 @@
 #include <torch/torch.h>
 
 #include "tavrnn/io/npz.h"
-#include "tavrnn/tensor/ndarray_tensor.h"
+#include "tavrnn/util/ndarray_tensor.h"
 #include "tavrnn/train/trainer.h"
 
 namespace tavrnn::train {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::train {
 

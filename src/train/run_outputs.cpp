@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "tavrnn/io/atomic_file.h"
-#include "tavrnn/runtime.h"
+#include "tavrnn/util/runtime.h"
 
 namespace tavrnn::train {
 

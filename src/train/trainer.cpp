@@ -7,8 +7,8 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
-#include "tavrnn/progress.h"
+#include "tavrnn/util/error.h"
+#include "tavrnn/util/progress.h"
 #include "tavrnn/train/loss.h"
 
 namespace tavrnn::train {
@@ -37,12 +37,12 @@ Trainer::Trainer(ModelConfig model_config, TrainerOptions options)
       options_(std::move(options)),
       model_(model_config_),
       generator_(at::detail::createCPUGenerator(options_.seed)) {
-  if (options_.epochs < 1) throw Error(fmt::format("--epochs: expected >= 1, found {}", options_.epochs));
+  if (options_.epochs < 1) throw Error(fmt::format("`epochs`: expected >= 1, found {}", options_.epochs));
   if (!(options_.learning_rate > 0)) {
-    throw Error(fmt::format("--lr: expected a positive learning rate, found {}", options_.learning_rate));
+    throw Error(fmt::format("`lr`: expected a positive learning rate, found {}", options_.learning_rate));
   }
   if (options_.checkpoint_every < 1) {
-    throw Error(fmt::format("--checkpoint-every: expected >= 1 epochs, found {}", options_.checkpoint_every));
+    throw Error(fmt::format("`checkpoint-every`: expected >= 1 epochs, found {}", options_.checkpoint_every));
   }
   // Parameters are drawn on the CPU in float64 and then cast, so a seed gives
   // the same initial model on every device and in every dtype.
@@ -105,8 +105,8 @@ TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::pat
     EpochRecord record{state.epochs_done + 1, totals[0].item<double>(), totals[1].item<double>(),
                        totals[2].item<double>(), seconds};
     if (!std::isfinite(record.loss)) {
-      throw Error(fmt::format("training: the loss became {} at epoch {} (try a lower --lr or "
-                              "--clip-grad)",
+      throw Error(fmt::format("training: the loss became {} at epoch {} (try a lower `lr` or "
+                              "`clip-grad`)",
                               record.loss, record.epoch));
     }
     state.log.push_back(record);
@@ -126,7 +126,7 @@ TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::pat
     progress.update(static_cast<std::size_t>(state.epochs_done),
                     fmt::format("loss {:.4g} (KL {:.3g}, NLL {:.4g})", record.loss, record.kl, record.nll));
     const bool last = state.epochs_done >= options_.epochs || state.stopped_early;
-    if (last || state.epochs_done % options_.checkpoint_every == 0) {
+    if (!checkpoint.empty() && (last || state.epochs_done % options_.checkpoint_every == 0)) {
       save_checkpoint(checkpoint, model_, &optimizer, generator_, state);
     }
   }

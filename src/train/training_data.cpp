@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::train {
 

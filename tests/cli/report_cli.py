@@ -1,9 +1,10 @@
 """tavrnn report, checked in a browser: a small run (simulate, graphs, fit,
 evaluate) and a hand-made figure manifest become report.html, which headless
 Chromium opens offline. The page must run without script errors, build every
-Chart.js chart, show every section and both figures, draw colours (the
-screenshot is decoded with PIL), reference nothing on the network, and keep
-hostile names inert. Bad inputs give one-line errors naming the file."""
+Chart.js chart, show every section (decoding first, settings last) and both
+figures, draw colours (the screenshot is decoded with PIL), reference
+nothing on the network, and keep hostile names inert. Bad inputs give
+one-line errors naming the file."""
 import json
 import os
 import re
@@ -123,11 +124,35 @@ def page_ran_without_errors():
 
 
 def sections_present():
-    for section in ("settings", "metrics", "training", "embeddings", "attention", "windows", "figures"):
+    for section in ("decoding", "embeddings", "attention", "metrics", "training", "windows", "figures", "settings"):
         assert f'<section id="{section}">' in dom, section
     for text in ("Graph settings", "Trainer", "Versions", "accuracy_score", "± ", "Clustering",
                  "Unit groups", "Graph reconstruction", 'id="attention-heatmap"'):
         assert text in dom, text
+
+
+def sections_in_reading_order():
+    # What a reader looks for first: decoding beside its shuffled-label
+    # control, the population map, the attention map; the settings last.
+    def at(pattern):
+        match = re.search(pattern, dom)
+        assert match, pattern
+        return match.start()
+    order = [("decoding section", r'<section id="decoding">'),
+             ("shuffled-label control", r", shuffled labels</th>"),
+             ("population map", r'<canvas[^>]*id="population-chart"'),
+             ("attention map", r'id="attention-heatmap"'),
+             ("metrics section", r'<section id="metrics">'),
+             ("settings section", r'<section id="settings">'),
+             ("graph settings table", r"<h3>Graph settings</h3>")]
+    positions = [(name, at(pattern)) for name, pattern in order]
+    for (first, i), (then, j) in zip(positions, positions[1:]):
+        assert i < j, f"{first} (at {i}) is not before {then} (at {j})"
+    sections = re.findall(r'<section id="([^"]+)">', dom)
+    assert sections[0] == "decoding", sections
+    assert sections[-1] == "settings" or sections[-2:] == ["settings", "notes"], sections
+    nav = re.findall(r'<a href="#([^"]+)">', re.search(r"<nav>.*?</nav>", dom, re.S).group(0))
+    assert nav == [s for s in sections if s != "notes"], (nav, sections)
 
 
 def charts_built():
@@ -169,6 +194,8 @@ for name, fn in [("report written, path and size printed, under 5 MB", written_a
                  ("hostile figure names are escaped", hostile_names_inert),
                  ("Chromium runs the page without console or recorded errors", page_ran_without_errors),
                  ("every section is in the DOM", sections_present),
+                 ("decoding, population map and attention open the page, settings close it",
+                  sections_in_reading_order),
                  ("every Chart.js chart is built", charts_built),
                  ("SVG figure inlined without prologue, PNG as data URI", figures_embedded),
                  ("the screenshot shows the charts' colours", screenshot_not_blank)]:

@@ -4,7 +4,6 @@ killed inside fit resumed to the numbers of an uninterrupted one, inputs
 found relative to the config, and one-line errors for bad configs."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,10 @@ checks = Checks()
 check = checks.check
 
 CLI = os.environ["TAVRNN_CLI"]
-tmp = tempfile.mkdtemp(prefix="tavrnn-run-cli-")
+# Every file this test writes goes under here (a config's relative `out` is
+# taken from the working directory, which under ctest is the build tree).
+workdir = tempfile.TemporaryDirectory(prefix="tavrnn-run-cli-")
+tmp = workdir.name
 
 
 def path(*p):
@@ -181,7 +183,9 @@ features = "rows"
 [fit]
 epochs = 3
 """ % path("b"))
-    elsewhere = tempfile.mkdtemp(prefix="tavrnn-run-cwd-")
+    # a working directory from which ../../data/rec.npz names nothing
+    elsewhere = path("cwd", "a", "b")
+    os.makedirs(elsewhere)
     proc = subprocess.run([CLI, "--threads", "1", "run", cfg], capture_output=True, text=True,
                           cwd=elsewhere, timeout=600)
     assert proc.returncode == 0, proc.stderr
@@ -191,18 +195,20 @@ epochs = 3
 
 
 def bad_configs_say_what_and_where():
+    # Some configs fail only after a stage has written into `out`.
+    out = path("bad-out")
     cases = [
         ("[graphs\n", ["bad1.toml", "line 1"]),
-        ("out='x'\n[simulate]\npreset='small'\n[grpahs]\n", ["bad2.toml", "[grpahs]", "sections:"]),
-        ("out='x'\n[simulate]\npreset='small'\n[graphs]\nwindows='sliding:200:100'\nthetta = 0.3\n", ["bad3.toml", "[graphs]", "--thetta"]),
-        ("out='x'\n[graphs]\ntheta = 0.3\n", ["bad4.toml", "[simulate]", "[recording]", "neither"]),
+        ("out='{out}'\n[simulate]\npreset='small'\n[grpahs]\n", ["bad2.toml", "[grpahs]", "sections:"]),
+        ("out='{out}'\n[simulate]\npreset='small'\n[graphs]\nwindows='sliding:200:100'\nthetta = 0.3\n", ["bad3.toml", "[graphs] thetta", "unknown key"]),
+        ("out='{out}'\n[graphs]\ntheta = 0.3\n", ["bad4.toml", "[simulate]", "[recording]", "neither"]),
         ("[simulate]\npreset='small'\n", ["bad5.toml", "no output folder"]),
-        ("out='x'\n[recording]\npath='nope.npz'\n", ["bad6.toml", "nope.npz", "does not exist"]),
-        ("out='x'\n[simulate]\npreset='small'\n[fit]\nout='elsewhere'\n", ["bad7.toml", "[fit] out"]),
-        ("out='x'\n[simulate]\npreset='small'\n[fit]\nepochs={a=1}\n", ["bad8.toml", "[fit] epochs", "table"]),
+        ("out='{out}'\n[recording]\npath='nope.npz'\n", ["bad6.toml", "nope.npz", "does not exist"]),
+        ("out='{out}'\n[simulate]\npreset='small'\n[fit]\nout='elsewhere'\n", ["bad7.toml", "[fit] out"]),
+        ("out='{out}'\n[simulate]\npreset='small'\n[fit]\nepochs={a=1}\n", ["bad8.toml", "[fit] epochs", "table"]),
     ]
     for i, (text, needles) in enumerate(cases, 1):
-        cfg = write(f"bad/bad{i}.toml", text)
+        cfg = write(f"bad/bad{i}.toml", text.replace("{out}", out))
         expect_one_line_error(["run", cfg], needles)
     expect_one_line_error(["run", path("bad", "missing.toml")], ["missing.toml", "no such file"])
     expect_one_line_error(["run", CONFIG, "--out", path("c"), "--set", "noequals"], ["--set noequals"])
@@ -220,5 +226,5 @@ check("[compare] runs the grid with the run's graphs and recording", compare_sta
 check("a run killed inside fit resumes to the uninterrupted numbers", killed_fit_resumes)
 check("[recording] path is relative to the config, from any folder", recording_relative_to_config)
 check("bad configs: one line naming the file and the key", bad_configs_say_what_and_where)
-shutil.rmtree(tmp, ignore_errors=True)
+workdir.cleanup()
 checks.finish()

@@ -3,10 +3,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/embedding/pca.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/graphs/graph_builder.h"
-#include "tavrnn/simulate.h"
-#include "tavrnn/windows.h"
+#include "tavrnn/simulate/simulate.h"
+#include "tavrnn/recording/windows.h"
 
 namespace tavrnn::eval {
 namespace {
@@ -25,13 +26,17 @@ TEST(PrincipalComponentScores, FullRankScoresRebuildTheCentredData) {
   for (int i = 1; i < 5; ++i) EXPECT_GE(variance[i - 1].item<double>(), variance[i].item<double>());
 }
 
-TEST(PrincipalComponentScores, SignIsFixedByTheLargestLoading) {
+TEST(PrincipalComponentScores, AreThePcaScoresWithItsLargestScorePositiveConvention) {
   torch::manual_seed(2);
   const auto x = torch::randn({20, 4}, torch::kFloat64);
   const auto a = principal_component_scores(x, 3);
-  const auto b = principal_component_scores(-x, 3);  // flipping the data flips V, the sign convention flips back
-  EXPECT_TRUE(torch::allclose(a, -b, 1e-10, 1e-10) || torch::allclose(a, b, 1e-10, 1e-10));
+  EXPECT_TRUE(torch::equal(a, embedding::pca(x, 3).scores));  // one PCA, one sign convention
+  const auto largest = a.abs().argmax(0);
+  EXPECT_TRUE((a.gather(0, largest.unsqueeze(0)) > 0).all().item<bool>());
+  // Negating the data negates the scores before the flip; the convention undoes it.
+  EXPECT_TRUE(torch::allclose(principal_component_scores(-x, 3), a, 1e-10, 1e-10));
   EXPECT_EQ(principal_component_scores(x, 10).size(1), 4);  // k clipped to min(n, p)
+  EXPECT_EQ(principal_component_scores(x.to(torch::kFloat32), 2).scalar_type(), torch::kFloat64);
 }
 
 class BaselinesOnSimulation : public ::testing::Test {

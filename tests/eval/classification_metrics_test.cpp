@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
 namespace {

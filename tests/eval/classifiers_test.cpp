@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/eval/k_neighbors.h"
 #include "tavrnn/eval/logistic_regression.h"
 #include "tavrnn/eval/standard_scaler.h"

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/eval/clustering_metrics.h"
 #include "tavrnn/eval/k_means.h"
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/eval/logistic_regression.h"
 #include "tavrnn/eval/mean_sd.h"
 #include "tavrnn/eval/standard_scaler.h"

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
 namespace {

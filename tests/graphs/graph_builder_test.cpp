@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/graphs/correlation.h"
 
 namespace tavrnn::graphs {
@@ -123,7 +123,7 @@ TEST(CorrelationGraphBuilder, BuildsOneGraphPerWindowWithItsMetadata) {
   Recording rec = poisson_recording(12, 600, 0.8, 1);
   std::vector<int> codes(600, 0);
   std::fill(codes.begin() + 300, codes.end(), 1);
-  rec.set_labels(BinLabels{codes, {"rest", "play"}});
+  rec.set_labels(Categorical{codes, {"rest", "play"}});
   GraphBuilderOptions o;
   o.theta = 0.1;
   o.history_node = true;

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "../error_message.h"
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/graphs/graph_builder.h"
 #include "tavrnn/io/npz.h"
 
@@ -27,8 +27,8 @@ Recording labelled_recording() {
   std::fill(codes.begin(), codes.begin() + 100, 0);  // near, a gap, near again, then far
   std::fill(codes.begin() + 150, codes.begin() + 250, 0);
   std::fill(codes.begin() + 250, codes.end(), 1);
-  rec.set_labels(BinLabels{codes, {"near", "far"}});
-  rec.set_groups(UnitGroups{{0, 0, 0, 1, 1, 1, 2, 2, 2}, {"a", "b", "c"}});
+  rec.set_labels(Categorical{codes, {"near", "far"}});
+  rec.set_groups(Categorical{{0, 0, 0, 1, 1, 1, 2, 2, 2}, {"a", "b", "c"}});
   return rec;
 }
 

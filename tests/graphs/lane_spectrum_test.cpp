@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "tavrnn/runtime.h"
+#include "tavrnn/util/runtime.h"
 
 namespace tavrnn::graphs::detail {
 namespace {

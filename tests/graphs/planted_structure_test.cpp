@@ -13,7 +13,7 @@
 #include <set>
 
 #include "tavrnn/graphs/graph_builder.h"
-#include "tavrnn/simulate.h"
+#include "tavrnn/simulate/simulate.h"
 
 namespace tavrnn::graphs {
 namespace {

@@ -5,9 +5,9 @@
 
 #include <cmath>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/graphs/correlation.h"
-#include "tavrnn/runtime.h"
+#include "tavrnn/util/runtime.h"
 
 namespace tavrnn::graphs {
 namespace {
@@ -53,7 +53,7 @@ TEST(RmtOptions, MalformedTextNamesThePart) {
       parse_rmt_options(bad);
       ADD_FAILURE() << "expected an error for '" << bad << "'";
     } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find("--rmt"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("`rmt`"), std::string::npos) << e.what();
     }
   }
 }

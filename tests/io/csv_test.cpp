@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "error_message.h"
 
 namespace tavrnn::io {
@@ -313,21 +313,21 @@ TEST_F(CountsCsv, NanInfAndNegativeCountsNameLineAndColumn) {
 
 TEST_F(LabelsCsv, LabelColumnGivesOneCodePerRowAndEmptyIsUnlabelled) {
   const auto path = write("l.csv", "bin,label,speed\n0,run,1\n1,rest,0\n2,,0\n3,run,2\n");
-  const BinLabels labels = read_labels_csv(path);
+  const Categorical labels = read_labels_csv(path);
   EXPECT_EQ(labels.names, (std::vector<std::string>{"run", "rest"}));
-  EXPECT_EQ(labels.codes, (std::vector<int>{0, 1, BinLabels::kUnlabelled, 0}));
+  EXPECT_EQ(labels.codes, (std::vector<int>{0, 1, Categorical::kMissing, 0}));
 }
 
 TEST_F(LabelsCsv, WithoutLabelColumnTheLastColumnIsUsed) {
-  const BinLabels labels = read_labels_csv(write("l.csv", "bin,state\n0,far\n1,near\n2,far\n"));
+  const Categorical labels = read_labels_csv(write("l.csv", "bin,state\n0,far\n1,near\n2,far\n"));
   EXPECT_EQ(labels.codes.size(), 3u);
   EXPECT_EQ(labels.names, (std::vector<std::string>{"far", "near"}));
   EXPECT_EQ(labels.codes, (std::vector<int>{0, 1, 0}));
 }
 
 TEST_F(LabelsCsv, HeaderlessSingleColumnKeepsEveryRow) {
-  const BinLabels labels = read_labels_csv(write("l.csv", "near\nfar\n\"\"\nnear\n"));
-  EXPECT_EQ(labels.codes, (std::vector<int>{0, 1, BinLabels::kUnlabelled, 0}));
+  const Categorical labels = read_labels_csv(write("l.csv", "near\nfar\n\"\"\nnear\n"));
+  EXPECT_EQ(labels.codes, (std::vector<int>{0, 1, Categorical::kMissing, 0}));
 }
 
 TEST_F(LabelsCsv, EmptyFileOrWrongColumnCountIsAnError) {

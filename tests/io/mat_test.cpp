@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <functional>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/recording_io.h"
 #include "error_message.h"
 
@@ -138,7 +138,7 @@ TEST_P(MatVersions, ErrorsNameTheVariableAndWhatWasFound) {
   EXPECT_NE(m.find("expected a variable 'nothing'"), std::string::npos) << m;
   EXPECT_NE(m.find("counts: double 2x3"), std::string::npos) << m;
   m = error_of([&] { read_mat_activity(path, {"", ""}, false); });
-  EXPECT_NE(m.find("--mat-var"), std::string::npos) << m;
+  EXPECT_NE(m.find("`mat-var`"), std::string::npos) << m;
   m = error_of([&] { read_mat_activity(path, {"counts.x", ""}, false); });
   EXPECT_NE(m.find("expected a 1x1 struct with field 'x', found double 2x3"), std::string::npos) << m;
 }

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::io {
 namespace {

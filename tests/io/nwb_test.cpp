@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/recording_io.h"
 #include "error_message.h"
 
@@ -126,7 +126,7 @@ TEST(NwbRecording, MissingBinWidthAndMissingTableAreClearErrors) {
   const fs::path path = shared_file("test_TimeIntervals_nwb2.0b.nwb");
   REQUIRE_SHARED(path);
   RecordingReadOptions options;
-  EXPECT_NE(error_of([&] { read_recording(path, options); }).find("--bin-width"), std::string::npos);
+  EXPECT_NE(error_of([&] { read_recording(path, options); }).find("`bin-width`"), std::string::npos);
   options.bin_width_s = 0.1;
   const std::string message = error_of([&] { read_recording(path, options); });
   EXPECT_NE(message.find("test_TimeIntervals_nwb2.0b.nwb"), std::string::npos) << message;

@@ -9,7 +9,7 @@
 
 #include "tavrnn/io/npz.h"
 #include "tavrnn/nn/tavrnn.h"
-#include "tavrnn/tensor/ndarray_tensor.h"
+#include "tavrnn/util/ndarray_tensor.h"
 #include "tavrnn/train/loss.h"
 
 namespace tavrnn {

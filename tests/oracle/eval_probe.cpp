@@ -28,7 +28,7 @@
 #include <iostream>
 #include <string>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/eval/classification_metrics.h"
 #include "tavrnn/eval/clustering_metrics.h"
 #include "tavrnn/eval/decoding.h"
@@ -40,7 +40,7 @@
 #include "tavrnn/eval/splits.h"
 #include "tavrnn/eval/standard_scaler.h"
 #include "tavrnn/io/npz.h"
-#include "tavrnn/tensor/ndarray_tensor.h"
+#include "tavrnn/util/ndarray_tensor.h"
 
 namespace {
 

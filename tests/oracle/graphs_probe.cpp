@@ -15,10 +15,11 @@
 #include <iostream>
 #include <string>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/graphs/correlation.h"
 #include "tavrnn/graphs/rmt_filter.h"
 #include "tavrnn/io/npz.h"
+#include "tavrnn/util/ndarray_tensor.h"
 #include "npz_probe_main.h"
 
 namespace {
@@ -27,40 +28,13 @@ using tavrnn::io::DType;
 using tavrnn::io::NdArray;
 using tavrnn::probe::Arrays;
 
+// y keeps float32; anything else is computed in float64.
 torch::Tensor tensor(const NdArray& a) {
-  std::vector<int64_t> shape(a.shape.begin(), a.shape.end());
-  if (a.dtype == DType::Float32) {
-    torch::Tensor t = torch::empty(shape, torch::kFloat32);
-    std::memcpy(t.data_ptr(), a.bytes.data(), a.bytes.size());
-    return t;
-  }
-  return torch::tensor(a.to_doubles(), torch::kFloat64).reshape(shape);
+  return tavrnn::to_tensor(a, a.dtype == DType::Float32 ? torch::kFloat32 : torch::kFloat64,
+                           "probe input");
 }
 
-NdArray array(const torch::Tensor& input) {
-  const torch::Tensor t = input.contiguous();
-  NdArray a;
-  a.shape.assign(t.sizes().begin(), t.sizes().end());
-  switch (t.scalar_type()) {
-    case torch::kFloat32:
-      a.dtype = DType::Float32;
-      break;
-    case torch::kFloat64:
-      a.dtype = DType::Float64;
-      break;
-    case torch::kInt64:
-      a.dtype = DType::Int64;
-      break;
-    case torch::kBool:
-      a.dtype = DType::Bool;
-      break;
-    default:
-      throw tavrnn::Error("probe: unexpected dtype");
-  }
-  a.bytes.resize(t.numel() * t.element_size());
-  if (!a.bytes.empty()) std::memcpy(a.bytes.data(), t.data_ptr(), a.bytes.size());
-  return a;
-}
+NdArray array(const torch::Tensor& t) { return tavrnn::to_ndarray(t); }
 
 const NdArray& get(const tavrnn::io::NpzArrays& in, const std::string& key) {
   return tavrnn::io::require_array(in, key, "probe input");

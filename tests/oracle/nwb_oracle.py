@@ -300,8 +300,10 @@ def check_written_session(tmp):
                                                    "group_column": "brain_area"}))
         equal("trials", [[0, 24], [24, 48]], got["trials"])
         equal("label names", ["run", "rest"], got["labels"]["names"])
-        equal("groups", {"codes": [0, 0, 1, 0], "names": ["HPC", "(empty)"]}, got["groups"])
-    checks.check("written session: epochs as trials, empty group string", epochs_and_strings)
+        # Categorical's rule: an empty string is no group (-1), not a group of its own.
+        equal("groups", {"codes": [0, 0, -1, 0], "names": ["HPC"]}, got["groups"])
+    checks.check("written session: epochs as trials, empty group string is no group",
+                 epochs_and_strings)
 
     def info_lists():
         out = run_tavrnn("info", path).stdout

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/mat.h"
 #include "tavrnn/io/nwb.h"
 #include "tavrnn/io/recording_io.h"
@@ -38,7 +38,7 @@ json trains_json(const tavrnn::SpikeTrains& trains) {
   return {{"ids", trains.unit_ids}, {"times", times}};
 }
 
-json groups_json(const tavrnn::UnitGroups& g) { return {{"codes", g.codes}, {"names", g.names}}; }
+json groups_json(const tavrnn::Categorical& g) { return {{"codes", g.codes}, {"names", g.names}}; }
 
 json units(const std::string& path, const std::string& table) {
   const io::NwbUnits u = io::read_nwb_units(path, table);

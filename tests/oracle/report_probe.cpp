@@ -15,12 +15,12 @@
 #include <iostream>
 #include <string>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/io/npz.h"
 #include "npz_probe_main.h"
-#include "tavrnn/report/pca.h"
-#include "tavrnn/report/tsne.h"
-#include "tavrnn/tensor/ndarray_tensor.h"
+#include "tavrnn/embedding/pca.h"
+#include "tavrnn/embedding/tsne.h"
+#include "tavrnn/util/ndarray_tensor.h"
 
 namespace {
 
@@ -37,7 +37,7 @@ torch::Tensor tensor(const NpzArrays& in, const std::string& key) {
 }
 
 void pca(const NpzArrays& in, Arrays& out) {
-  const auto r = tavrnn::report::pca(tensor(in, "x"), get(in, "k").as_int64(0));
+  const auto r = tavrnn::embedding::pca(tensor(in, "x"), get(in, "k").as_int64(0));
   out.emplace_back("scores", tavrnn::to_ndarray(r.scores));
   out.emplace_back("components", tavrnn::to_ndarray(r.components));
   out.emplace_back("explained_variance", tavrnn::to_ndarray(r.explained_variance));
@@ -46,7 +46,7 @@ void pca(const NpzArrays& in, Arrays& out) {
 }
 
 void affinities(const NpzArrays& in, Arrays& out) {
-  using namespace tavrnn::report;
+  using namespace tavrnn::embedding;
   const torch::Tensor d = in.count("squared_distances")
                               ? tensor(in, "squared_distances")
                               : squared_euclidean_distances(tensor(in, "x"));
@@ -57,7 +57,7 @@ void affinities(const NpzArrays& in, Arrays& out) {
 }
 
 void tsne(const NpzArrays& in, Arrays& out) {
-  using namespace tavrnn::report;
+  using namespace tavrnn::embedding;
   TsneOptions options;
   options.perplexity = get(in, "perplexity").as_double(0);
   const std::string init = get(in, "init").strings.at(0);
@@ -71,7 +71,7 @@ void tsne(const NpzArrays& in, Arrays& out) {
   const auto start = std::chrono::steady_clock::now();
   const TsneResult r = in.count("joint")
                            ? tsne_from_joint_probabilities(tensor(in, "joint"), options)
-                           : tavrnn::report::tsne(tensor(in, "x"), options);
+                           : tavrnn::embedding::tsne(tensor(in, "x"), options);
   const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
   out.emplace_back("embedding", tavrnn::to_ndarray(r.embedding));
   out.emplace_back("kl_divergence", NdArray::scalar(r.kl_divergence));

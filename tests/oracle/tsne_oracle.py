@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""scikit-learn judges tavrnn's dimensionality reduction (report/pca.h,
-report/tsne.h) through tavrnn_report_probe.
+"""scikit-learn judges tavrnn's dimensionality reduction (embedding/pca.h,
+embedding/tsne.h) through tavrnn_report_probe.
 
 (a) PCA equals sklearn.decomposition.PCA(svd_solver="full"): scores and
     components up to one sign per component, variances and ratios; and our

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::pipeline {
 namespace {

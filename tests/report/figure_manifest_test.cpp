@@ -5,7 +5,7 @@
 #include <fstream>
 #include <random>
 
-#include "tavrnn/error.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::report {
 namespace {

@@ -1,11 +1,32 @@
 #include "tavrnn/report/html_text.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
-#include "tavrnn/error.h"
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::report {
 namespace {
+
+// OpenSSL's decoder, independent of how base64_encode is written.
+std::string base64_decoded(const std::string& text) {
+  if (text.empty()) return "";
+  std::string out(text.size() / 4 * 3 + 1, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) {
+    ADD_FAILURE() << "OpenSSL could not decode the base64 text";
+    return "";
+  }
+  out.resize(static_cast<std::size_t>(n));
+  // EVP_DecodeBlock decodes the padding of the last group as zero bytes.
+  for (std::size_t i = text.size(); i > 0 && text[i - 1] == '=' && !out.empty(); --i) out.pop_back();
+  return out;
+}
 
 TEST(EscapeHtml, EscapesEveryCharacterThatCanEndTextOrAnAttribute) {
   EXPECT_EQ(escape_html(R"(<b a="1" c='2'>&</b>)"),
@@ -22,6 +43,38 @@ TEST(Base64, MatchesRfc4648TestVectors) {
   EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
   EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
   EXPECT_EQ(base64_encode(std::string("\xff\x00\xfe", 3)), "/wD+");
+}
+
+TEST(Base64, RoundTripsThroughOpenSslDecoderForEveryLengthModThree) {
+  // RFC 4648 section 10: lengths 0..6 cover every remainder mod 3 twice.
+  const std::vector<std::pair<std::string, std::string>> vectors = {
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+  };
+  for (const auto& [plain, text] : vectors) {
+    EXPECT_EQ(base64_encode(plain), text) << "\"" << plain << "\"";
+    EXPECT_EQ(base64_decoded(text), plain) << text;
+  }
+  std::string every_byte;
+  for (int b = 0; b < 256; ++b) every_byte += static_cast<char>(b);
+  for (std::size_t length = 0; length <= every_byte.size(); ++length) {
+    const std::string bytes = every_byte.substr(0, length);
+    EXPECT_EQ(base64_decoded(base64_encode(bytes)), bytes) << length << " bytes";
+  }
+}
+
+TEST(Base64, InputLongerThanOneEncoderPieceHasPaddingOnlyAtTheEnd) {
+  // base64_encode hands OpenSSL 3 MiB at a time; lengths at and just past that.
+  for (const std::size_t length : {std::size_t{3} << 20, (std::size_t{3} << 20) + 1, (std::size_t{3} << 20) + 2}) {
+    std::string bytes(length, '\0');
+    for (std::size_t i = 0; i < length; ++i) bytes[i] = static_cast<char>((i * 131 + i / 251) & 0xFF);
+    const std::string text = base64_encode(bytes);
+    ASSERT_EQ(text.size(), (length + 2) / 3 * 4) << length;
+    const std::size_t padding = (3 - length % 3) % 3;
+    EXPECT_EQ(text.find('='), padding == 0 ? std::string::npos : text.size() - padding) << length;
+    EXPECT_EQ(text.find('\0'), std::string::npos) << length;
+    EXPECT_TRUE(base64_decoded(text) == bytes) << length << " bytes differ after a round trip";
+  }
 }
 
 TEST(JsonForScript, NoNameCanCloseTheScriptBlockYetTheValueRoundTrips) {

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "tavrnn/error.h"
-#include "tavrnn/runtime.h"
+#include "tavrnn/util/error.h"
+#include "tavrnn/util/runtime.h"
 
 namespace tavrnn::train {
 namespace {

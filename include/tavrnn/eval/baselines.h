@@ -11,7 +11,7 @@
 #include <torch/types.h>
 
 #include "tavrnn/graphs/graph_sequence.h"
-#include "tavrnn/recording.h"
+#include "tavrnn/recording/recording.h"
 #include "tavrnn/train/embeddings.h"
 
 namespace tavrnn::eval {
@@ -37,9 +37,9 @@ train::Embeddings baseline_embeddings(BaselineKind kind, const Recording* record
                                       const graphs::GraphSequence& sequence, int64_t latent);
 
 // Rows of `x` [n, p] projected on their first k principal components (scores
-// U_k S_k of the centred rows), float64, k clipped to min(n, p); each
-// component's sign is fixed so that its largest-magnitude loading is positive
-// (the convention of scikit-learn's svd_flip on V), so results are unique.
+// U_k S_k of the centred rows), float64, k clipped to min(n, p):
+// embedding::pca's scores, with its sign convention (each component's
+// largest-magnitude score is positive), so results are unique.
 torch::Tensor principal_component_scores(const torch::Tensor& x, int64_t k);
 
 }  // namespace tavrnn::eval

@@ -7,6 +7,9 @@
 
 #include <torch/types.h>
 
+#include "tavrnn/graphs/graph_sequence.h"
+#include "tavrnn/train/embeddings.h"
+
 namespace tavrnn::eval {
 
 struct EmbeddingsFile {
@@ -28,5 +31,12 @@ struct EmbeddingsFile {
 
 // Throws Error naming the file and the missing or inconsistent key.
 EmbeddingsFile read_embeddings(const std::filesystem::path& path);
+
+// What read_embeddings would return for embeddings that train::save_embeddings
+// wrote with this sequence, model name and history node, without the file
+// (same values: mu and the population embeddings as float64).
+EmbeddingsFile embeddings_for_evaluation(const train::Embeddings& embeddings,
+                                         const graphs::GraphSequence& sequence,
+                                         const std::string& model_name, bool history_node);
 
 }  // namespace tavrnn::eval

@@ -9,7 +9,7 @@
 #include <functional>
 #include <vector>
 
-#include "tavrnn/windows.h"
+#include "tavrnn/recording/windows.h"
 
 namespace tavrnn::graphs {
 

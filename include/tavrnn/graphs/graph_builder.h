@@ -11,8 +11,8 @@
 
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/graphs/rmt_filter.h"
-#include "tavrnn/recording.h"
-#include "tavrnn/windows.h"
+#include "tavrnn/recording/recording.h"
+#include "tavrnn/recording/windows.h"
 
 namespace tavrnn::graphs {
 

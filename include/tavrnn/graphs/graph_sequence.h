@@ -11,8 +11,8 @@
 
 #include <torch/types.h>
 
-#include "tavrnn/recording.h"
-#include "tavrnn/windows.h"
+#include "tavrnn/recording/recording.h"
+#include "tavrnn/recording/windows.h"
 
 namespace tavrnn::graphs {
 
@@ -45,7 +45,7 @@ enum class GraphDegeneracy {
 // Per-window facts the graph builder records (reported, saved in graphs.npz).
 struct WindowGraphInfo {
   std::vector<BinRange> ranges;  // bins of the window (several for concatenated segments)
-  int label = BinLabels::kUnlabelled;
+  int label = Categorical::kMissing;
   double purity = 0.0;
   std::size_t source_index = 0;  // index in the window plan before any selection
   std::size_t zero_variance_units = 0;  // units with a zero row/column in r
@@ -109,7 +109,7 @@ class GraphSequence {
 
   // Names carried along for outputs (may be empty).
   std::vector<std::string> unit_ids;
-  std::optional<UnitGroups> groups;
+  std::optional<Categorical> groups;
   std::vector<std::string> label_names;
 
   // The same sequence with tensors moved/cast (float64 for parity tests).

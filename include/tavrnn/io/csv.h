@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "tavrnn/binning.h"
-#include "tavrnn/recording.h"
+#include "tavrnn/recording/binning.h"
+#include "tavrnn/recording/recording.h"
 
 namespace tavrnn::io {
 
@@ -52,6 +52,6 @@ Activity read_counts_csv(const std::filesystem::path& path, bool time_major,
 
 // Per-bin labels: one label per row (column "label", or the last column of
 // `bin,label`); empty fields are unlabelled. Names in order of appearance.
-BinLabels read_labels_csv(const std::filesystem::path& path);
+Categorical read_labels_csv(const std::filesystem::path& path);
 
 }  // namespace tavrnn::io

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "tavrnn/binning.h"
-#include "tavrnn/recording.h"
+#include "tavrnn/recording/binning.h"
+#include "tavrnn/recording/recording.h"
 
 namespace tavrnn::io {
 
@@ -41,7 +41,7 @@ struct MatActivity {
   std::optional<Activity> counts; // units x bins (bins x units in the file with time_major)
   std::vector<BinRange> trials;   // one per trial of a 3-D stack, else empty
   SpikeTrains trains;             // when the variable holds spike times
-  std::optional<UnitGroups> groups;
+  std::optional<Categorical> groups;
   std::size_t skipped_empty = 0;  // empty cells and empty spike-time fields passed over
 };
 // One text per element of a numeric vector (numbers as "1", "0.5"; NaN as

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "tavrnn/binning.h"
+#include "tavrnn/recording/binning.h"
 
 namespace tavrnn::io {
 

@@ -7,7 +7,7 @@
 
 #include "tavrnn/io/mat.h"
 #include "tavrnn/io/nwb.h"
-#include "tavrnn/recording.h"
+#include "tavrnn/recording/recording.h"
 
 namespace tavrnn::io {
 

@@ -1,9 +1,10 @@
 #pragma once
 // A `tavrnn run` configuration (TOML): which recording, and the options of
-// each stage. A section's keys are the long options of the subcommand that
-// runs that stage (`[graphs] theta = 0.6` is `tavrnn graphs --theta 0.6`), so
-// every key is documented once, in docs/usage.md, and checked by the same
-// parser; docs/pipeline.md lists the sections and the keys the pipeline sets.
+// each stage. A section's keys are the options of that stage's OptionTable
+// (stage_settings.h), the long options of its subcommand (`[graphs] theta =
+// 0.6` is `tavrnn graphs --theta 0.6`), so every key is documented once and
+// checked by the same parser; docs/pipeline.md lists the sections and the
+// keys the pipeline sets.
 #include <cstdint>
 #include <filesystem>
 #include <map>

@@ -1,9 +1,10 @@
 #pragma once
-// `tavrnn report`: one self-contained HTML page about a run (docs/report.md):
-// its settings, metrics, training curves, interactive maps of the population
-// and unit embeddings, the attention weights and the static figures. The
-// page has no network reference and no external file: Chart.js, the data and
-// the figures are inside it.
+// `tavrnn report`: one self-contained HTML page about a run (docs/report.md),
+// in reading order: decoding against its shuffled-label control, interactive
+// maps of the population and unit embeddings, the attention weights, the
+// other metrics, training curves, windows, the static figures, and last the
+// run's settings. The page has no network reference and no external file:
+// Chart.js, the data and the figures are inside it.
 #include <filesystem>
 #include <string>
 #include <string_view>

@@ -13,7 +13,8 @@ namespace tavrnn::report {
 // Text for HTML element content and quoted attribute values: & < > " ' escaped.
 std::string escape_html(std::string_view text);
 
-// RFC 4648 base64 with padding, for data: URIs.
+// RFC 4648 base64 with padding, for data: URIs (OpenSSL's encoder; the one
+// base64 in tavrnn, used for the report's PNGs and the SVG figures' heatmaps).
 std::string base64_encode(std::string_view bytes);
 
 // JSON for a <script type="application/json"> block: every '<', '>' and '&'

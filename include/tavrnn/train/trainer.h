@@ -39,7 +39,8 @@ class Trainer {
  public:
   Trainer(ModelConfig model_config, TrainerOptions options);
 
-  // Trains on `data`, checkpointing to `checkpoint` (atomically). With
+  // Trains on `data`, checkpointing to `checkpoint` (atomically; an empty
+  // path keeps the model in memory only). With
   // `resume`, continues from that checkpoint: it must hold the same model
   // configuration; training then runs until options.epochs in total.
   // `provenance` (input hashes, graph settings) is stored in the checkpoint.

@@ -1,0 +1,337 @@
+#include "tavrnn/pipeline/stages.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "tavrnn/graphs/graph_builder.h"
+#include "tavrnn/graphs/graph_summary.h"
+#include "tavrnn/io/atomic_file.h"
+#include "tavrnn/io/file_hash.h"
+#include "tavrnn/recording/summary.h"
+#include "tavrnn/recording/windows.h"
+#include "tavrnn/report/html_report.h"
+#include "tavrnn/report/run_figures.h"
+#include "tavrnn/train/checkpoint.h"
+#include "tavrnn/train/run_outputs.h"
+#include "tavrnn/util/categorical.h"
+#include "tavrnn/util/error.h"
+
+namespace tavrnn::pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+fs::path parent_or_here(const fs::path& file) { return file.has_parent_path() ? file.parent_path() : "."; }
+
+// One value per line (a header line is not allowed: the count must match).
+std::vector<std::string> read_lines(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(fmt::format("cannot open {}", path.string()));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+  }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+// The lines of an `evaluate --labels/--groups` file as categories: these
+// files spell a missing value '-', which is Categorical's empty string.
+Categorical categories_from_lines(std::vector<std::string> lines) {
+  for (auto& line : lines) {
+    if (line == "-") line.clear();
+  }
+  return Categorical::from_strings(lines);
+}
+
+std::vector<int> label_codes(const std::string& list, const std::vector<std::string>& names) {
+  std::vector<int> codes;
+  std::size_t begin = 0;
+  while (begin <= list.size()) {
+    const auto end = std::min(list.find(',', begin), list.size());
+    const auto name = list.substr(begin, end - begin);
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+      throw Error(fmt::format("contrast: no window label '{}' (labels: {})", name, known));
+    }
+    codes.push_back(static_cast<int>(it - names.begin()));
+    begin = end + 1;
+  }
+  return codes;
+}
+
+// The graphs file a fit's run.json names, if it is still there.
+fs::path graphs_named_by(const RunDirectory& run) {
+  std::error_code ec;
+  if (!fs::exists(run.record(), ec)) return {};
+  std::ifstream in(run.record());
+  const auto record = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (record.is_object() && record.contains("graphs") && record["graphs"].is_string()) {
+    return record["graphs"].get<std::string>();
+  }
+  return {};
+}
+
+}  // namespace
+
+// ---- values in, values out ------------------------------------------------
+
+Recording read_recording(const RecordingSettings& settings) {
+  return io::read_recording(settings.path, settings.resolve());
+}
+
+SimulatedRecording simulate(const SimulateSettings& settings) {
+  return tavrnn::simulate(settings.preset, settings.seed);
+}
+
+graphs::GraphSequence build_graphs(const Recording& recording, const GraphsSettings& settings) {
+  if (settings.windows.empty()) {
+    throw Error("windows: required (sliding:SIZE:STEP, segments[:MINLEN], explicit:FILE or trials)");
+  }
+  const graphs::GraphBuilderOptions options = settings.builder_options();
+  WindowPlan plan = parse_window_plan(recording, settings.windows);
+  if (!settings.select.empty()) plan = plan.select(parse_index_list(settings.select, "`select`"));
+  return graphs::CorrelationGraphBuilder(options).build(recording, plan);
+}
+
+FittedModel fit(const graphs::GraphSequence& sequence, const FitSettings& settings,
+                const Checkpointing& checkpointing) {
+  FittedModel fitted;
+  fitted.options = settings.trainer;
+  fitted.options.device = settings.device.resolve_device();
+  fitted.options.dtype = settings.device.resolve_dtype();
+  fitted.config = settings.model.resolve(sequence);
+  const auto data = train::make_training_data(sequence, fitted.options.device, fitted.options.dtype);
+  fitted.trainer = std::make_shared<train::Trainer>(fitted.config, fitted.options);
+  fitted.result = fitted.trainer->fit(data, checkpointing.checkpoint, checkpointing.resume,
+                                      checkpointing.provenance);
+  fitted.embeddings = train::embed(fitted.trainer->model(), data, sequence.history_node_index(),
+                                   settings.sample_z, fitted.trainer->generator());
+  return fitted;
+}
+
+train::Embeddings embed(train::SequenceModel& model, const graphs::GraphSequence& sequence,
+                        const EmbedSettings& settings) {
+  const auto& config = model.config();
+  if (static_cast<int64_t>(sequence.feature_dim()) != config.x_dim) {
+    throw Error(fmt::format("embedding: the graphs have {} node features ({} nodes), the model was "
+                            "trained on {}",
+                            sequence.feature_dim(), sequence.n_nodes(), config.x_dim));
+  }
+  if (sequence.history_node_index().has_value() != config.history_node) {
+    throw Error(fmt::format("embedding: the graphs {} a history node, the model's graphs {}",
+                            sequence.history_node_index() ? "have" : "have no",
+                            config.history_node ? "had one" : "had none"));
+  }
+  const auto device = settings.device.resolve_device();
+  const auto dtype = settings.device.resolve_dtype();
+  model.to(device, dtype);
+  const auto data = train::make_training_data(sequence, device, dtype);
+  auto generator = at::detail::createCPUGenerator(settings.seed);
+  return train::embed(model, data, sequence.history_node_index(), settings.sample_z, generator);
+}
+
+std::unique_ptr<train::SequenceModel> load_model(const fs::path& checkpoint, const DeviceSettings& device) {
+  const auto config = train::ModelConfig::from_json(train::read_checkpoint_config(checkpoint).at("model"));
+  auto model = std::make_unique<train::SequenceModel>(config);
+  const auto where = device.resolve_device();
+  train::load_checkpoint(checkpoint, *model, nullptr, nullptr, where);
+  model->to(where, device.resolve_dtype());
+  return model;
+}
+
+eval::EmbeddingsFile evaluation_input(const FittedModel& fitted, const graphs::GraphSequence& sequence) {
+  return eval::embeddings_for_evaluation(fitted.embeddings, sequence, train::model_kind_name(fitted.config.kind),
+                                         sequence.history_node_index().has_value());
+}
+
+nlohmann::json evaluate(eval::EmbeddingsFile e, const graphs::GraphSequence* graphs,
+                        const EvaluateSettings& settings) {
+  if (!settings.labels.empty()) {
+    const auto lines = read_lines(settings.labels);
+    if (lines.size() != e.n_windows()) {
+      throw Error(fmt::format("labels {}: {} lines for {} windows (one label per window, '-' = none)",
+                              settings.labels.string(), lines.size(), e.n_windows()));
+    }
+    Categorical labels = categories_from_lines(lines);
+    e.window_label = std::move(labels.codes);
+    e.label_names = std::move(labels.names);
+    e.window_purity.assign(e.n_windows(), 1.0);
+  }
+  if (!settings.groups.empty()) {
+    const auto lines = read_lines(settings.groups);
+    if (lines.size() != e.n_units()) {
+      throw Error(fmt::format("groups {}: {} lines for {} units (one group per unit, '-' = none)",
+                              settings.groups.string(), lines.size(), e.n_units()));
+    }
+    Categorical groups = categories_from_lines(lines);
+    e.groups = std::move(groups.codes);
+    e.group_names = std::move(groups.names);
+  }
+  eval::EvaluationOptions options = settings.options;
+  options.seed = options.decoding.first_seed;
+  if (!settings.contrast.empty()) {
+    const auto colon = settings.contrast.find(':');
+    if (colon == std::string::npos) {
+      throw Error(fmt::format("contrast '{}': expected FIRST:SECOND, label names separated by commas "
+                              "(e.g. high:low)", settings.contrast));
+    }
+    options.contrast_first = label_codes(settings.contrast.substr(0, colon), e.label_names);
+    options.contrast_second = label_codes(settings.contrast.substr(colon + 1), e.label_names);
+  }
+  options.decoding.scheme = settings.scheme == "shuffle-split" ? eval::SplitScheme::StratifiedShuffleSplit
+                                                               : eval::SplitScheme::StratifiedKFold;
+  return eval::evaluate_embeddings(e, graphs, options);
+}
+
+// ---- files in, files out ----------------------------------------------------
+
+std::string run_simulate(const SimulateSettings& settings, const fs::path& recording,
+                         const fs::path& ground_truth) {
+  io::ensure_directory(parent_or_here(recording));
+  io::ensure_directory(parent_or_here(ground_truth));
+  const SimulatedRecording sim = simulate(settings);
+  io::write_recording_npz(recording, sim.recording);
+  io::write_file_atomically(ground_truth, sim.ground_truth.dump(2) + "\n");
+  const RecordingSummary summary = summarise(sim.recording);
+  return fmt::format("simulated '{}' (seed {}): {} units x {} bins of {} s\n", settings.preset, settings.seed,
+                     summary.n_units, summary.n_bins, summary.bin_width_s) +
+         fmt::format("  recording    {}\n  ground truth {}\n", recording.string(), ground_truth.string());
+}
+
+std::string run_graphs(const RecordingSettings& recording_settings, const GraphsSettings& settings,
+                       const fs::path& out) {
+  settings.builder_options();  // bad options fail before the recording is read
+  const Recording recording = read_recording(recording_settings);
+  io::ensure_directory(parent_or_here(out));
+  const auto start = std::chrono::steady_clock::now();
+  const graphs::GraphSequence sequence = build_graphs(recording, settings);
+  const double seconds = seconds_since(start);
+  graphs::save_graph_sequence(out, sequence);
+  return graphs::graph_sequence_summary(sequence) +
+         fmt::format("built in {:.2f} s; written to {}\n", seconds, out.string());
+}
+
+std::string run_fit(const fs::path& graphs_path, const FitSettings& settings, const RunDirectory& run,
+                    ExistingModel existing) {
+  io::ensure_directory(run.root());
+  std::error_code ec;
+  const bool has_model = fs::exists(run.checkpoint(), ec);
+  if (existing == ExistingModel::Refuse && has_model) {
+    throw Error(fmt::format("fit: {} already holds a model; resume it or overwrite it",
+                            run.root().string()));
+  }
+  if (existing == ExistingModel::Resume && !has_model) {
+    throw Error(fmt::format("fit: no checkpoint {} to resume", run.checkpoint().string()));
+  }
+  const graphs::GraphSequence sequence = graphs::load_graph_sequence(graphs_path);
+  Checkpointing checkpointing;
+  checkpointing.checkpoint = run.checkpoint();
+  checkpointing.resume = existing == ExistingModel::Resume;
+  checkpointing.provenance = {{"graphs_sha256", io::sha256_file(graphs_path)},
+                              {"graphs_windows", sequence.size()},
+                              {"graphs_nodes", sequence.n_nodes()}};
+  FitSettings with_progress = settings;
+  with_progress.trainer.progress = settings.trainer.progress;
+  const FittedModel fitted = fit(sequence, with_progress, checkpointing);
+  train::save_embeddings(run.embeddings(), fitted.embeddings, sequence, fitted.config);
+  const auto& log = fitted.result.state.log;
+  train::write_training_log(run.training_log(), log);
+  const nlohmann::json record = {
+      {"command", "fit"},
+      {"graphs", fs::absolute(graphs_path).string()},
+      {"graphs_sha256", checkpointing.provenance.at("graphs_sha256")},
+      {"graph_settings", {{"windows", sequence.settings().windows},
+                          {"theta", sequence.settings().theta},
+                          {"history_node", sequence.settings().history_node},
+                          {"rmt", sequence.settings().rmt},
+                          {"bin_width_s", sequence.bin_width_s()}}},
+      {"model", fitted.config.to_json()},
+      {"trainer", fitted.options.to_json()},
+      {"versions", train::runtime_versions()},
+      {"epochs_done", fitted.result.state.epochs_done},
+      {"stopped_early", fitted.result.state.stopped_early},
+      {"final_loss", log.empty() ? 0.0 : log.back().loss},
+      {"timings", {{"seconds_this_call", fitted.result.seconds},
+                   {"median_seconds_per_epoch", train::median_epoch_seconds(log)}}},
+      {"resumed", fitted.result.resumed}};
+  io::write_file_atomically(run.record(), record.dump(2) + "\n");
+  return fmt::format(
+      "trained {} on {} windows x {} nodes: {} epochs, loss {:.4g} (KL {:.3g}, NLL {:.4g}), "
+      "{:.3f} s/epoch\n  outputs in {}: {} {} {} {}\n",
+      train::model_kind_name(fitted.config.kind), sequence.size(), sequence.n_nodes(),
+      fitted.result.state.epochs_done, log.empty() ? 0.0 : log.back().loss, log.empty() ? 0.0 : log.back().kl,
+      log.empty() ? 0.0 : log.back().nll, train::median_epoch_seconds(log), run.root().string(),
+      run.checkpoint().filename().string(), run.embeddings().filename().string(),
+      run.training_log().filename().string(), run.record().filename().string());
+}
+
+std::string run_embed(const RunDirectory& run, const fs::path& graphs_path, const EmbedSettings& settings,
+                      const fs::path& out) {
+  auto model = load_model(run.checkpoint(), settings.device);
+  const graphs::GraphSequence sequence = graphs::load_graph_sequence(graphs_path);
+  train::Embeddings embeddings;
+  try {
+    embeddings = embed(*model, sequence, settings);
+  } catch (const Error& e) {
+    throw Error(fmt::format("embed {} with {}: {}", graphs_path.string(), run.checkpoint().string(), e.what()));
+  }
+  const fs::path target = out.empty() ? run.embeddings_of(graphs_path) : out;
+  io::ensure_directory(parent_or_here(target));
+  train::save_embeddings(target, embeddings, sequence, model->config());
+  return fmt::format("embedded {} windows x {} nodes with {} -> {}\n", sequence.size(), sequence.n_nodes(),
+                     run.checkpoint().string(), target.string());
+}
+
+std::string run_evaluate(const RunDirectory& run, const EvaluateSettings& settings, const EvaluateFiles& files) {
+  const fs::path embeddings_path = files.embeddings.empty() ? run.embeddings() : files.embeddings;
+  auto e = eval::read_embeddings(embeddings_path);
+  const fs::path graphs_path = files.graphs.empty() ? graphs_named_by(run) : files.graphs;
+  std::optional<graphs::GraphSequence> sequence;
+  if (!graphs_path.empty()) {
+    std::error_code ec;
+    if (!fs::exists(graphs_path, ec)) {
+      throw Error(fmt::format("evaluate: graphs {} not found (name the graphs file)", graphs_path.string()));
+    }
+    sequence = graphs::load_graph_sequence(graphs_path);
+  }
+  auto metrics = evaluate(std::move(e), sequence ? &*sequence : nullptr, settings);
+  metrics["embeddings"] = fs::absolute(embeddings_path).string();
+  if (!graphs_path.empty()) metrics["graphs"] = fs::absolute(graphs_path).string();
+  const fs::path out = files.out.empty() ? run.metrics() : files.out;
+  io::write_file_atomically(out, metrics.dump(2) + "\n");
+  return eval::metrics_table(metrics) + "  written to " + out.string() + "\n";
+}
+
+std::string run_figures(const RunDirectory& run, const FiguresSettings& settings, const FiguresFiles& files) {
+  report::RunFigureOptions options = settings.resolve();
+  options.graphs = files.graphs;
+  options.compare_dir = files.compare;
+  const fs::path out = files.out.empty() ? run.figures() : files.out;
+  const auto figures = report::write_run_figures(run.root(), out, options);
+  std::string listing;
+  for (const auto& f : figures) listing += f.png.string() + "\n" + f.svg.string() + "\n";
+  return listing + RunDirectory::figures_manifest_in(out).string() + "\n";
+}
+
+std::string run_report(const RunDirectory& run, const ReportSettings& settings, const ReportFiles& files) {
+  report::ReportOptions options = settings.options;
+  options.figures_dir = files.figures;
+  options.graphs = files.graphs;
+  const auto result = report::write_html_report(run.root(), files.out, options);
+  return fmt::format("{} ({:.1f} kB, {:.1f} s)\n", result.path.string(), result.bytes / 1000.0, result.seconds);
+}
+
+}  // namespace tavrnn::pipeline
