@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "by_hand.h"
+
 #include "error_message.h"
 #include "tavrnn/nn/normalized_adjacency.h"
 
@@ -19,32 +21,7 @@ using test_support::error_of;
 
 constexpr double kTolerance = 1e-12;
 
-double max_abs_diff(const torch::Tensor& actual, const torch::Tensor& expected) {
-  EXPECT_EQ(actual.sizes(), expected.sizes());
-  return (actual.detach().to(torch::kFloat64) - expected.detach()).abs().max().item<double>();
-}
-
-// D^-1/2 A D^-1/2 entry by entry with plain doubles (MODEL.md section 3):
-// D = row sums of A as given, no extra self loops, degree 0 -> 0.
-torch::Tensor normalised_by_hand(const torch::Tensor& adjacency) {
-  const auto a = adjacency.to(torch::kFloat64).contiguous();
-  const int64_t n = a.size(0);
-  const auto in = a.accessor<double, 2>();
-  std::vector<double> degree(static_cast<std::size_t>(n), 0.0);
-  for (int64_t i = 0; i < n; ++i) {
-    for (int64_t j = 0; j < n; ++j) degree[static_cast<std::size_t>(i)] += in[i][j];
-  }
-  auto out = torch::zeros({n, n}, torch::kFloat64);
-  auto o = out.accessor<double, 2>();
-  for (int64_t i = 0; i < n; ++i) {
-    for (int64_t j = 0; j < n; ++j) {
-      const double di = degree[static_cast<std::size_t>(i)];
-      const double dj = degree[static_cast<std::size_t>(j)];
-      if (in[i][j] != 0.0 && di > 0.0 && dj > 0.0) o[i][j] = in[i][j] / std::sqrt(di * dj);
-    }
-  }
-  return out;
-}
+using by_hand::max_abs_diff;
 
 // 4 nodes with self loops; degrees 3, 3, 2, 2.
 torch::Tensor small_graph() {
@@ -88,7 +65,7 @@ TEST(NormalizedAdjacency, EntriesAreEdgeOverSqrtOfBothDegrees) {
   ASSERT_FALSE(a_hat.is_sparse());
   EXPECT_EQ(a_hat.n_nodes(), 4);
   const auto m = a_hat.matrix();
-  EXPECT_LT(max_abs_diff(m, normalised_by_hand(a)), kTolerance);
+  EXPECT_LT(max_abs_diff(m, by_hand::normalised_adjacency(a)), kTolerance);
   EXPECT_NEAR(m[0][1].item<double>(), 1.0 / 3.0, kTolerance);             // degrees 3, 3
   EXPECT_NEAR(m[1][2].item<double>(), 1.0 / std::sqrt(6.0), kTolerance);  // degrees 3, 2
   EXPECT_NEAR(m[3][3].item<double>(), 0.5, kTolerance);                   // self loop, degree 2
@@ -115,7 +92,7 @@ TEST(NormalizedAdjacency, IsolatedNodeGetsZeroRowAndColumnNotNaN) {
     EXPECT_TRUE(torch::isfinite(m).all().item<bool>());
     EXPECT_EQ(m[2].abs().sum().item<double>(), 0.0);
     EXPECT_EQ(m.select(1, 2).abs().sum().item<double>(), 0.0);
-    EXPECT_LT(max_abs_diff(m, normalised_by_hand(a)), kTolerance);
+    EXPECT_LT(max_abs_diff(m, by_hand::normalised_adjacency(a)), kTolerance);
   }
 }
 
@@ -132,7 +109,7 @@ TEST(NormalizedAdjacency, AutoPicksSparseBelowTheDensityThreshold) {
 TEST(NormalizedAdjacency, AcceptsSparseCooInputAsTheSameGraph) {
   const auto a = small_graph();
   const auto from_sparse = NormalizedAdjacency::from(a.to_sparse(), AdjacencyFormat::Dense);
-  EXPECT_LT(max_abs_diff(from_sparse.matrix(), normalised_by_hand(a)), kTolerance);
+  EXPECT_LT(max_abs_diff(from_sparse.matrix(), by_hand::normalised_adjacency(a)), kTolerance);
 }
 
 TEST(NormalizedAdjacency, RejectsANonSquareMatrixNamingItsShape) {
@@ -148,7 +125,7 @@ TEST(NormalizedAdjacency, SparseAndDenseProductsAgreeForEveryWidth) {
   const auto a = random_graph(13, 0.2, gen);
   const auto dense = NormalizedAdjacency::from(a, AdjacencyFormat::Dense);
   const auto sparse = NormalizedAdjacency::from(a, AdjacencyFormat::Sparse);
-  const auto expected_matrix = normalised_by_hand(a);
+  const auto expected_matrix = by_hand::normalised_adjacency(a);
   // Widths that take each vectorised kernel (multiples of 4 doubles) and the plain loop.
   for (int64_t width : {1, 3, 4, 5, 8, 12, 16, 20, 24, 32, 48}) {
     const auto x = random_normal({13, width}, gen);
@@ -164,7 +141,7 @@ TEST(NormalizedAdjacency, GradientIsTransposedProductForAnAsymmetricGraph) {
   a.fill_diagonal_(1.0);
   a.index_put_({0, 6}, 1.0);
   a.index_put_({6, 0}, 0.0);  // certainly not symmetric
-  const auto expected_matrix = normalised_by_hand(a);
+  const auto expected_matrix = by_hand::normalised_adjacency(a);
   ASSERT_GT((expected_matrix - expected_matrix.t()).abs().max().item<double>(), 0.01);
   const auto upstream = random_normal({7, 8}, gen);
   for (auto format : {AdjacencyFormat::Dense, AdjacencyFormat::Sparse}) {
@@ -185,7 +162,7 @@ TEST(NormalizedAdjacency, ConversionToFloat32KeepsFormatAndValues) {
     EXPECT_EQ(converted.is_sparse(), format == AdjacencyFormat::Sparse);
     EXPECT_EQ(converted.matrix().scalar_type(), torch::kFloat32);
     const auto x = torch::arange(12, torch::kFloat32).view({4, 3});
-    const auto expected = torch::mm(normalised_by_hand(a), x.to(torch::kFloat64));
+    const auto expected = torch::mm(by_hand::normalised_adjacency(a), x.to(torch::kFloat64));
     EXPECT_LT(max_abs_diff(converted.apply(x), expected), 1e-4);
   }
 }
@@ -200,7 +177,7 @@ TEST(GraphConv, MatchesNormalisedAdjacencyTimesFeaturesTimesThetaPlusBias) {
   for (auto [in, out] : std::vector<std::pair<int64_t, int64_t>>{{3, 5}, {5, 2}, {4, 4}}) {
     GraphConv conv = float64_conv(GraphConvOptions(in, out), gen);
     const auto x = random_normal({4, in}, gen);
-    const auto expected = torch::mm(torch::mm(normalised_by_hand(a), x), conv->weight.detach()) +
+    const auto expected = torch::mm(torch::mm(by_hand::normalised_adjacency(a), x), conv->weight.detach()) +
                           conv->bias.detach();
     EXPECT_LT(max_abs_diff(conv->forward(x, a_hat), expected), kTolerance) << in << " -> " << out;
   }
@@ -214,7 +191,7 @@ TEST(GraphConv, DenseAndSparseAdjacencyGiveTheSameOutput) {
   for (auto [in, out] : std::vector<std::pair<int64_t, int64_t>>{{6, 8}, {8, 3}, {5, 5}}) {
     GraphConv conv = float64_conv(GraphConvOptions(in, out), gen);
     const auto x = random_normal({15, in}, gen);
-    const auto expected = torch::mm(torch::mm(normalised_by_hand(a), x), conv->weight.detach()) +
+    const auto expected = torch::mm(torch::mm(by_hand::normalised_adjacency(a), x), conv->weight.detach()) +
                           conv->bias.detach();
     EXPECT_LT(max_abs_diff(conv->forward(x, dense), expected), kTolerance);
     EXPECT_LT(max_abs_diff(conv->forward(x, sparse), expected), kTolerance);
@@ -230,7 +207,7 @@ TEST(GraphConv, WithoutBiasRegistersOnlyThetaAndAddsNoOffset) {
   EXPECT_EQ(named.keys()[0], "weight");
   const auto a = small_graph();
   const auto x = random_normal({4, 3}, gen);
-  const auto expected = torch::mm(torch::mm(normalised_by_hand(a), x), conv->weight.detach());
+  const auto expected = torch::mm(torch::mm(by_hand::normalised_adjacency(a), x), conv->weight.detach());
   EXPECT_LT(max_abs_diff(conv->forward(x, NormalizedAdjacency::from(a)), expected), kTolerance);
 }
 
@@ -290,7 +267,7 @@ TEST(GraphConv, GradientsAreTheClosedFormsOfALinearMap) {
   const auto x = random_normal({4, 3}, gen).requires_grad_(true);
   const auto upstream = random_normal({4, 2}, gen);
   (conv->forward(x, NormalizedAdjacency::from(a)) * upstream).sum().backward();
-  const auto a_hat = normalised_by_hand(a);
+  const auto a_hat = by_hand::normalised_adjacency(a);
   // y = A_hat X Theta + b: dL/dTheta = (A_hat X)^T G, dL/db = column sums of G,
   // dL/dX = A_hat^T G Theta^T.
   EXPECT_LT(max_abs_diff(conv->weight.grad(), torch::mm(torch::mm(a_hat, x.detach()).t(), upstream)),

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "by_hand.h"
+
 #include "tavrnn/nn/normalized_adjacency.h"
 
 namespace tavrnn::nn {
@@ -19,31 +21,7 @@ constexpr int64_t kNodes = 6;
 constexpr int64_t kInput = 5;
 constexpr int64_t kHidden = 4;
 
-double max_abs_diff(const torch::Tensor& actual, const torch::Tensor& expected) {
-  EXPECT_EQ(actual.sizes(), expected.sizes());
-  return (actual.detach().to(torch::kFloat64) - expected.detach()).abs().max().item<double>();
-}
-
-// D^-1/2 A D^-1/2 with plain doubles (MODEL.md section 3).
-torch::Tensor normalised_by_hand(const torch::Tensor& adjacency) {
-  const auto a = adjacency.to(torch::kFloat64).contiguous();
-  const int64_t n = a.size(0);
-  const auto in = a.accessor<double, 2>();
-  std::vector<double> degree(static_cast<std::size_t>(n), 0.0);
-  for (int64_t i = 0; i < n; ++i) {
-    for (int64_t j = 0; j < n; ++j) degree[static_cast<std::size_t>(i)] += in[i][j];
-  }
-  auto out = torch::zeros({n, n}, torch::kFloat64);
-  auto o = out.accessor<double, 2>();
-  for (int64_t i = 0; i < n; ++i) {
-    for (int64_t j = 0; j < n; ++j) {
-      const double di = degree[static_cast<std::size_t>(i)];
-      const double dj = degree[static_cast<std::size_t>(j)];
-      if (in[i][j] != 0.0 && di > 0.0 && dj > 0.0) o[i][j] = in[i][j] / std::sqrt(di * dj);
-    }
-  }
-  return out;
-}
+using by_hand::max_abs_diff;
 
 // A ring of kNodes with self loops and one chord: degrees 3 and 4.
 torch::Tensor ring_graph() {
@@ -111,7 +89,7 @@ TEST(GraphGRU, OneStepMatchesTheGateEquationsRecomputedByHand) {
   const auto a = ring_graph();
   const auto u = random_normal({kNodes, kInput}, gen);
   const auto h = torch::tanh(random_normal({kNodes, kHidden}, gen));
-  const auto expected = gru_by_hand(gru, u, h, normalised_by_hand(a));
+  const auto expected = gru_by_hand(gru, u, h, by_hand::normalised_adjacency(a));
   for (auto format : {AdjacencyFormat::Dense, AdjacencyFormat::Sparse}) {
     const auto g = gru->forward(u, h, NormalizedAdjacency::from(a, format));
     EXPECT_LT(max_abs_diff(g, expected), kTolerance)
@@ -129,7 +107,7 @@ TEST(GraphGRU, ThreeStepsMatchTheHandRecurrence) {
   for (int step = 0; step < 3; ++step) {
     const auto u = random_normal({kNodes, kInput}, gen);
     h = gru->forward(u, h, a_hat);
-    h_hand = gru_by_hand(gru, u, h_hand, normalised_by_hand(a));
+    h_hand = gru_by_hand(gru, u, h_hand, by_hand::normalised_adjacency(a));
   }
   EXPECT_LT(max_abs_diff(h, h_hand), kTolerance);
 }
@@ -188,7 +166,7 @@ TEST(GraphGRU, ClosedUpdateAndResetGatesGiveTheCandidateFromTheInputAlone) {
   const auto a = ring_graph();
   const auto u = random_normal({kNodes, kInput}, gen);
   const auto h = torch::tanh(random_normal({kNodes, kHidden}, gen));
-  const auto expected = torch::tanh(torch::mm(torch::mm(normalised_by_hand(a), u), gru->xh->weight.detach()) +
+  const auto expected = torch::tanh(torch::mm(torch::mm(by_hand::normalised_adjacency(a), u), gru->xh->weight.detach()) +
                                     gru->xh->bias.detach() + gru->hh->bias.detach());
   EXPECT_LT(max_abs_diff(gru->forward(u, h, NormalizedAdjacency::from(a)), expected), kTolerance);
 }

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "by_hand.h"
+
 namespace tavrnn::nn {
 namespace {
 
@@ -16,10 +18,7 @@ constexpr double kTolerance = 1e-12;
 constexpr int64_t kNodes = 4;   // N', the last one standing for the history node
 constexpr int64_t kHidden = 3;  // H
 
-double max_abs_diff(const torch::Tensor& actual, const torch::Tensor& expected) {
-  EXPECT_EQ(actual.sizes(), expected.sizes());
-  return (actual.detach().to(torch::kFloat64) - expected.detach()).abs().max().item<double>();
-}
+using by_hand::max_abs_diff;
 
 std::vector<torch::Tensor> random_states(int64_t count, at::Generator& gen, double scale = 2.0) {
   std::vector<torch::Tensor> states;
