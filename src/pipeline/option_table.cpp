@@ -117,6 +117,17 @@ OptionSpec& OptionTable::flag(std::string name, bool& field, std::string help) {
   return add(std::move(spec));
 }
 
+OptionSpec& OptionTable::path(std::string name, std::filesystem::path& field, std::string help) {
+  OptionSpec spec;
+  spec.name = std::move(name);
+  spec.help = std::move(help);
+  spec.type_name = "PATH";
+  spec.is_path = true;
+  spec.set = [&field](const std::string& text) { field = text; };
+  spec.show = [&field] { return field.string(); };
+  return add(std::move(spec));
+}
+
 OptionSpec& OptionTable::choice(std::string name, std::string& field, std::vector<std::string> choices,
                                 std::string help) {
   OptionSpec spec;

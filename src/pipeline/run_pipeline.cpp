@@ -63,8 +63,10 @@ class StagePlanner {
   // Sets the section's keys on `table`; returns them as command-line
   // arguments with input paths made relative to the config, the pipeline's
   // seed added when the section has none. Paths read go into `inputs`.
+  // `handled`: keys the planner reads itself (not options of the table).
   std::vector<std::string> apply(const std::string& section, const OptionTable& table, bool seeded,
-                                 std::vector<fs::path>& inputs) const;
+                                 std::vector<fs::path>& inputs,
+                                 const std::vector<std::string>& handled = {}) const;
   std::string context(const std::string& section) const {
     return fmt::format("config {}: [{}]", config_.file.string(), section);
   }
@@ -87,12 +89,14 @@ class StagePlanner {
 };
 
 std::vector<std::string> StagePlanner::apply(const std::string& section, const OptionTable& table, bool seeded,
-                                             std::vector<fs::path>& inputs) const {
+                                             std::vector<fs::path>& inputs,
+                                             const std::vector<std::string>& handled) const {
   std::vector<std::string> args;
   const auto it = config_.sections.find(section);
   if (it != config_.sections.end()) {
     const auto& reserved = pipeline_keys(section);
     for (const auto& option : it->second) {
+      if (std::find(handled.begin(), handled.end(), option.key) != handled.end()) continue;
       if (auto r = reserved.find(option.key); r != reserved.end()) {
         throw Error(fmt::format("{} {}: {}", context(section), option.key, r->second));
       }
@@ -160,12 +164,7 @@ std::vector<Stage> StagePlanner::plan() {
                               recording_.path.string()));
     }
     // `path` is the file itself, not an option of the reader.
-    RunConfig without_path = config_;
-    auto& keys = without_path.sections["recording"];
-    keys.erase(std::remove_if(keys.begin(), keys.end(), [](const ConfigOption& o) { return o.key == "path"; }),
-               keys.end());
-    StagePlanner reader(without_path, out_);
-    recording_args = reader.apply("recording", recording_options(recording_), false, recording_inputs);
+    recording_args = apply("recording", recording_options(recording_), false, recording_inputs, {"path"});
   }
   recording_inputs.insert(recording_inputs.begin(), recording_.path);
   {

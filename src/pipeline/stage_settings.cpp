@@ -126,8 +126,9 @@ graphs::GraphBuilderOptions GraphsSettings::builder_options() const {
   b.features = *parsed_features;
   if (top_k > 0) b.top_k = top_k;
   b.rmt = graphs::parse_rmt_options(rmt);
-  b.dtype = DeviceSettings{device, dtype}.resolve_dtype();
-  b.device = DeviceSettings{device, dtype}.resolve_device();
+  const DeviceSettings where{device, dtype};
+  b.dtype = where.resolve_dtype();
+  b.device = where.resolve_device();
   b.storage = storage == "dense"    ? graphs::StoragePolicy::Dense
               : storage == "sparse" ? graphs::StoragePolicy::Sparse
                                     : graphs::StoragePolicy::Auto;
@@ -260,18 +261,8 @@ void add_readout_options(OptionTable& t, eval::EvaluationOptions& o) {
 
 OptionTable evaluate_options(EvaluateSettings& s) {
   OptionTable t;
-  auto path_option = [&t](const char* name, std::filesystem::path& field, const char* help) {
-    OptionSpec spec;
-    spec.name = name;
-    spec.help = help;
-    spec.type_name = "PATH";
-    spec.is_path = true;
-    spec.set = [&field](const std::string& text) { field = text; };
-    t.add(std::move(spec));
-  };
-  path_option("labels", s.labels,
-              "Text file, one label per window ('-' = unlabelled), replacing the windows' labels");
-  path_option("groups", s.groups, "Text file, one group per unit ('-' = none), replacing the recording's groups");
+  t.path("labels", s.labels, "Text file, one label per window ('-' = unlabelled), replacing the windows' labels");
+  t.path("groups", s.groups, "Text file, one group per unit ('-' = none), replacing the recording's groups");
   add_readout_options(t, s.options);
   t.choice("scheme", s.scheme, {"k-fold", "shuffle-split"},
            "Splits: k-fold (stratified) or shuffle-split (stratified)");
@@ -372,14 +363,7 @@ OptionTable report_options(ReportSettings& s) {
   auto& windows = t.value("max-windows", s.options.max_windows, "Windows with a precomputed unit map, evenly spaced");
   at_least<std::size_t>(windows, s.options.max_windows, 1);
   t.value("seed", s.options.seed, "Seed of the t-SNE maps' random start");
-  OptionSpec chartjs;
-  chartjs.name = "chartjs";
-  chartjs.help = "Chart.js UMD build to inline (Debian: libjs-chart.js)";
-  chartjs.type_name = "PATH";
-  chartjs.is_path = true;
-  chartjs.set = [&s](const std::string& text) { s.options.chartjs = text; };
-  chartjs.show = [&s] { return s.options.chartjs.string(); };
-  t.add(chartjs);
+  t.path("chartjs", s.options.chartjs, "Chart.js UMD build to inline (Debian: libjs-chart.js)");
   return t;
 }
 

@@ -72,17 +72,6 @@ std::vector<int> label_codes(const std::string& list, const std::vector<std::str
   return codes;
 }
 
-// The graphs file a fit's run.json names, if it is still there.
-fs::path graphs_named_by(const RunDirectory& run) {
-  std::error_code ec;
-  if (!fs::exists(run.record(), ec)) return {};
-  std::ifstream in(run.record());
-  const auto record = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (record.is_object() && record.contains("graphs") && record["graphs"].is_string()) {
-    return record["graphs"].get<std::string>();
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -243,9 +232,7 @@ std::string run_fit(const fs::path& graphs_path, const FitSettings& settings, co
   checkpointing.provenance = {{"graphs_sha256", io::sha256_file(graphs_path)},
                               {"graphs_windows", sequence.size()},
                               {"graphs_nodes", sequence.n_nodes()}};
-  FitSettings with_progress = settings;
-  with_progress.trainer.progress = settings.trainer.progress;
-  const FittedModel fitted = fit(sequence, with_progress, checkpointing);
+  const FittedModel fitted = fit(sequence, settings, checkpointing);
   train::save_embeddings(run.embeddings(), fitted.embeddings, sequence, fitted.config);
   const auto& log = fitted.result.state.log;
   train::write_training_log(run.training_log(), log);
@@ -298,7 +285,7 @@ std::string run_embed(const RunDirectory& run, const fs::path& graphs_path, cons
 std::string run_evaluate(const RunDirectory& run, const EvaluateSettings& settings, const EvaluateFiles& files) {
   const fs::path embeddings_path = files.embeddings.empty() ? run.embeddings() : files.embeddings;
   auto e = eval::read_embeddings(embeddings_path);
-  const fs::path graphs_path = files.graphs.empty() ? graphs_named_by(run) : files.graphs;
+  const fs::path graphs_path = files.graphs.empty() ? run.recorded_graphs() : files.graphs;
   std::optional<graphs::GraphSequence> sequence;
   if (!graphs_path.empty()) {
     std::error_code ec;

@@ -1,7 +1,6 @@
 #include "tavrnn/report/run_figures.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 
 #include <fmt/format.h>
@@ -120,12 +119,8 @@ fs::path graphs_path(const fs::path& run_dir, const RunFigureOptions& options) {
     }
     return options.graphs;
   }
-  const auto record_path = pipeline::RunDirectory(run_dir).record();
-  if (!is_present(record_path)) return {};
-  std::ifstream in(record_path);
-  const auto record = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!record.is_object() || !record.contains("graphs") || !record["graphs"].is_string()) return {};
-  fs::path p = record["graphs"].get<std::string>();
+  fs::path p = pipeline::RunDirectory(run_dir).recorded_graphs();
+  if (p.empty()) return {};
   if (p.is_relative() && !is_present(p)) p = run_dir / p;
   return is_present(p) ? p : fs::path{};
 }

@@ -6,6 +6,7 @@
 // into a field of its stage's settings value (stage_settings.h).
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,6 +35,8 @@ class OptionTable {
   template <class T>
   OptionSpec& value(std::string name, T& field, std::string help);
   OptionSpec& flag(std::string name, bool& field, std::string help);
+  // An input file: relative to its config, hashed into a run's stage keys.
+  OptionSpec& path(std::string name, std::filesystem::path& field, std::string help);
   // A string restricted to `choices`.
   OptionSpec& choice(std::string name, std::string& field, std::vector<std::string> choices,
                      std::string help);

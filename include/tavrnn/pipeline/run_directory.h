@@ -24,6 +24,9 @@ class RunDirectory {
   // fit's record of how the model was trained; in a `tavrnn run` folder, the
   // stage ledger (pipeline/stage_ledger.h).
   std::filesystem::path record() const { return root_ / "run.json"; }
+  // The graphs file fit's record names, as written there (it may be gone);
+  // empty when there is no record or it names none.
+  std::filesystem::path recorded_graphs() const;
   std::filesystem::path metrics() const { return root_ / "metrics.json"; }
   std::filesystem::path figures() const { return root_ / "figures"; }
   std::filesystem::path figures_manifest() const { return figures_manifest_in(figures()); }
