@@ -45,6 +45,28 @@ EmbeddingsFile read_embeddings(const std::filesystem::path& path) {
                             path.string(), windows, e.window_label.size(), e.window_purity.size(),
                             e.population_mean.size(0)));
   }
+  if (auto it = arrays.find("attention"); it != arrays.end()) {
+    e.attention = to_tensor(it->second, torch::kFloat64, what("attention"));
+    if (e.attention.dim() != 2 || e.attention.size(0) != e.attention.size(1) ||
+        static_cast<std::size_t>(e.attention.size(0)) != windows) {
+      throw Error(fmt::format("{}: expected shape ({}, {}), one row per window, found {}", what("attention"),
+                              windows, windows, it->second.shape_string()));
+    }
+  }
+  const auto bins = [&](const char* key) {
+    const auto it = arrays.find(key);
+    return it == arrays.end() ? std::vector<double>{} : it->second.to_doubles();
+  };
+  if (const auto width = arrays.find("bin_width_s"); width != arrays.end()) {
+    auto start = bins("window_start"), stop = bins("window_stop");
+    if (start.size() == windows && stop.size() == windows) {
+      const double w = width->second.as_double(0);
+      for (std::size_t t = 0; t < windows; ++t) {
+        e.window_start_s.push_back(start[t] * w);
+        e.window_stop_s.push_back(stop[t] * w);
+      }
+    }
+  }
   if (auto it = arrays.find("history_node"); it != arrays.end()) {
     e.history_node = it->second.to_int64s().at(0) != 0;
   }
@@ -77,10 +99,14 @@ EmbeddingsFile embeddings_for_evaluation(const train::Embeddings& embeddings,
   e.mu = wide(embeddings.mu);
   e.population_mean = wide(embeddings.population_mean);
   e.population_history = wide(embeddings.population_history);
+  e.attention = wide(embeddings.attention);
   e.history_node = history_node;
   for (std::size_t t = 0; t < sequence.size(); ++t) {
-    e.window_label.push_back(sequence.info(t).label);
-    e.window_purity.push_back(sequence.info(t).purity);
+    const auto& info = sequence.info(t);
+    e.window_label.push_back(info.label);
+    e.window_purity.push_back(info.purity);
+    e.window_start_s.push_back(static_cast<double>(info.ranges.front().begin) * sequence.bin_width_s());
+    e.window_stop_s.push_back(static_cast<double>(info.ranges.back().end) * sequence.bin_width_s());
   }
   e.label_names = sequence.label_names;
   e.unit_ids = sequence.unit_ids;

@@ -54,6 +54,26 @@ Categorical categories_from_lines(std::vector<std::string> lines) {
   return Categorical::from_strings(lines);
 }
 
+// fit's record of a model (run.json, less the graphs file's name and hash).
+nlohmann::json fit_record(const FittedModel& fitted, const graphs::GraphSequence& sequence) {
+  const auto& log = fitted.result.state.log;
+  return {{"command", "fit"},
+          {"graph_settings", {{"windows", sequence.settings().windows},
+                              {"theta", sequence.settings().theta},
+                              {"history_node", sequence.settings().history_node},
+                              {"rmt", sequence.settings().rmt},
+                              {"bin_width_s", sequence.bin_width_s()}}},
+          {"model", fitted.config.to_json()},
+          {"trainer", fitted.options.to_json()},
+          {"versions", train::runtime_versions()},
+          {"epochs_done", fitted.result.state.epochs_done},
+          {"stopped_early", fitted.result.state.stopped_early},
+          {"final_loss", log.empty() ? 0.0 : log.back().loss},
+          {"timings", {{"seconds_this_call", fitted.result.seconds},
+                       {"median_seconds_per_epoch", train::median_epoch_seconds(log)}}},
+          {"resumed", fitted.result.resumed}};
+}
+
 std::vector<int> label_codes(const std::string& list, const std::vector<std::string>& names) {
   std::vector<int> codes;
   std::size_t begin = 0;
@@ -185,6 +205,30 @@ nlohmann::json evaluate(eval::EmbeddingsFile e, const graphs::GraphSequence* gra
   return eval::evaluate_embeddings(e, graphs, options);
 }
 
+report::RunResults run_results(const FittedModel& fitted, const graphs::GraphSequence& sequence,
+                               const nlohmann::json& metrics) {
+  report::RunResults results;
+  results.record = fit_record(fitted, sequence);
+  results.metrics = metrics;
+  results.training_log = fitted.result.state.log;
+  results.embeddings = evaluation_input(fitted, sequence);
+  results.graphs = sequence;
+  if (metrics.is_null()) results.notes.push_back("not evaluated: no metrics");
+  return results;
+}
+
+std::vector<report::FigureFile> figures(const report::RunResults& results, const FiguresSettings& settings,
+                                        const fs::path& out_dir) {
+  return report::write_run_figures(results, out_dir, settings.resolve());
+}
+
+std::string report_html(const report::RunResults& results, const std::vector<report::FigureFile>& figures,
+                        const ReportSettings& settings) {
+  const std::string chartjs = report::read_chartjs(settings.options.chartjs);
+  return report::render_html_report(
+      report::report_content(results, report::read_report_figures(figures), settings.options), chartjs);
+}
+
 // ---- files in, files out ----------------------------------------------------
 
 std::string run_simulate(const SimulateSettings& settings, const fs::path& recording,
@@ -236,24 +280,9 @@ std::string run_fit(const fs::path& graphs_path, const FitSettings& settings, co
   train::save_embeddings(run.embeddings(), fitted.embeddings, sequence, fitted.config);
   const auto& log = fitted.result.state.log;
   train::write_training_log(run.training_log(), log);
-  const nlohmann::json record = {
-      {"command", "fit"},
-      {"graphs", fs::absolute(graphs_path).string()},
-      {"graphs_sha256", checkpointing.provenance.at("graphs_sha256")},
-      {"graph_settings", {{"windows", sequence.settings().windows},
-                          {"theta", sequence.settings().theta},
-                          {"history_node", sequence.settings().history_node},
-                          {"rmt", sequence.settings().rmt},
-                          {"bin_width_s", sequence.bin_width_s()}}},
-      {"model", fitted.config.to_json()},
-      {"trainer", fitted.options.to_json()},
-      {"versions", train::runtime_versions()},
-      {"epochs_done", fitted.result.state.epochs_done},
-      {"stopped_early", fitted.result.state.stopped_early},
-      {"final_loss", log.empty() ? 0.0 : log.back().loss},
-      {"timings", {{"seconds_this_call", fitted.result.seconds},
-                   {"median_seconds_per_epoch", train::median_epoch_seconds(log)}}},
-      {"resumed", fitted.result.resumed}};
+  nlohmann::json record = fit_record(fitted, sequence);
+  record["graphs"] = fs::absolute(graphs_path).string();
+  record["graphs_sha256"] = checkpointing.provenance.at("graphs_sha256");
   io::write_file_atomically(run.record(), record.dump(2) + "\n");
   return fmt::format(
       "trained {} on {} windows x {} nodes: {} epochs, loss {:.4g} (KL {:.3g}, NLL {:.4g}), "
@@ -303,11 +332,12 @@ std::string run_evaluate(const RunDirectory& run, const EvaluateSettings& settin
 }
 
 std::string run_figures(const RunDirectory& run, const FiguresSettings& settings, const FiguresFiles& files) {
-  report::RunFigureOptions options = settings.resolve();
-  options.graphs = files.graphs;
-  options.compare_dir = files.compare;
+  report::RunResultFiles inputs;
+  inputs.graphs = files.graphs;
+  inputs.compare_dir = files.compare;
   const fs::path out = files.out.empty() ? run.figures() : files.out;
-  const auto figures = report::write_run_figures(run.root(), out, options);
+  const auto figures = report::write_run_figures(report::read_run_results(run.root(), inputs), out,
+                                                 settings.resolve());
   std::string listing;
   for (const auto& f : figures) listing += f.png.string() + "\n" + f.svg.string() + "\n";
   return listing + RunDirectory::figures_manifest_in(out).string() + "\n";

@@ -24,7 +24,7 @@ std::string optional_string(const nlohmann::json& entry, const char* key, const 
 
 }  // namespace
 
-std::vector<FigureEntry> read_figure_manifest(const fs::path& manifest) {
+std::vector<FigureFile> read_figure_manifest(const fs::path& manifest) {
   const std::string text = io::read_file_bytes(manifest);
   const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) {
@@ -36,14 +36,14 @@ std::vector<FigureEntry> read_figure_manifest(const fs::path& manifest) {
                             json.type_name()));
   }
   const fs::path dir = manifest.parent_path();
-  std::vector<FigureEntry> figures;
+  std::vector<FigureFile> figures;
   for (std::size_t i = 0; i < json.size(); ++i) {
     const auto& entry = json[i];
     const std::string where = fmt::format("reading {} figure {}", manifest.string(), i);
     if (!entry.is_object()) {
       throw Error(fmt::format("{}: expected an object, found {}", where, entry.type_name()));
     }
-    FigureEntry f;
+    FigureFile f;
     f.name = optional_string(entry, "name", where);
     if (f.name.empty()) throw Error(fmt::format("{}: expected a non-empty \"name\"", where));
     f.title = optional_string(entry, "title", where);

@@ -4,7 +4,6 @@
 #include <torch/torch.h>
 
 #include <ctime>
-#include <map>
 
 #include "report_maps.h"
 #include "tavrnn/util/error.h"
@@ -13,8 +12,7 @@
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/pipeline/run_directory.h"
-#include "tavrnn/io/csv.h"
-#include "tavrnn/io/npz.h"
+#include "tavrnn/report/figure_manifest.h"
 
 namespace tavrnn::report {
 
@@ -27,16 +25,6 @@ bool file_exists(const fs::path& path) {
   return fs::exists(path, ec);
 }
 
-nlohmann::json read_json(const fs::path& path) {
-  const std::string text = io::read_file_bytes(path);
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(fmt::format("reading {}: expected JSON, found a syntax error at byte {}", path.string(),
-                            e.byte));
-  }
-}
-
 std::string local_time_now() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -46,71 +34,35 @@ std::string local_time_now() {
   return text;
 }
 
-ReportContent::TrainingCurve read_training_log(const fs::path& path) {
-  const auto table = io::read_csv(path, io::CsvHeader::Present);
-  std::map<std::string, std::size_t> column;
-  for (std::size_t i = 0; i < table.header.size(); ++i) column[table.header[i]] = i;
-  for (const char* name : {"epoch", "loss", "kl", "nll"}) {
-    if (!column.count(name)) {
-      throw Error(fmt::format("reading {}: expected a column '{}' (header epoch,loss,kl,nll,seconds)",
-                              path.string(), name));
-    }
-  }
-  ReportContent::TrainingCurve curve;
-  for (const auto& row : table.rows) {
-    const auto value = [&](const char* name) {
-      const auto c = column[name];
-      if (c >= row.fields.size()) {
-        throw Error(fmt::format("reading {} line {}: expected {} columns, found {}", path.string(),
-                                row.line, table.header.size(), row.fields.size()));
-      }
-      return io::parse_csv_number(row.fields[c], path.string(), row.line, c + 1);
-    };
-    curve.epoch.push_back(value("epoch"));
-    curve.loss.push_back(value("loss"));
-    curve.kl.push_back(value("kl"));
-    curve.nll.push_back(value("nll"));
-  }
-  return curve;
-}
-
-std::vector<std::vector<double>> matrix_rows(const io::NdArray& array) {
+std::vector<std::vector<double>> matrix_rows(const torch::Tensor& m) {
   std::vector<std::vector<double>> rows;
-  if (array.ndim() != 2) return rows;
-  const auto values = array.to_doubles();
-  for (std::size_t r = 0; r < array.shape[0]; ++r) {
-    rows.emplace_back(values.begin() + static_cast<std::ptrdiff_t>(r * array.shape[1]),
-                      values.begin() + static_cast<std::ptrdiff_t>((r + 1) * array.shape[1]));
-  }
+  if (!m.defined() || m.dim() != 2) return rows;
+  const auto a = m.to(torch::kCPU, torch::kFloat64).contiguous();
+  const double* p = a.data_ptr<double>();
+  for (std::int64_t r = 0; r < a.size(0); ++r) rows.emplace_back(p + r * a.size(1), p + (r + 1) * a.size(1));
   return rows;
 }
 
-void read_windows(const io::NpzArrays& arrays, const eval::EmbeddingsFile& e, ReportContent& c) {
+void fill_windows(const eval::EmbeddingsFile& e, ReportContent& c) {
   const auto T = e.n_windows();
   c.windows.resize(T);
-  const double bin_width_s =
-      arrays.count("bin_width_s") ? arrays.at("bin_width_s").as_double(0) : 0.0;
-  const auto starts = arrays.count("window_start") ? arrays.at("window_start").to_doubles() : std::vector<double>{};
-  const auto stops = arrays.count("window_stop") ? arrays.at("window_stop").to_doubles() : std::vector<double>{};
   for (std::size_t t = 0; t < T; ++t) {
     auto& w = c.windows[t];
     w.label = e.window_label[t];
     w.purity = e.window_purity[t];
-    if (starts.size() == T && stops.size() == T) {
-      w.start_s = starts[t] * bin_width_s;
-      w.stop_s = stops[t] * bin_width_s;
+    if (e.window_start_s.size() == T && e.window_stop_s.size() == T) {
+      w.start_s = e.window_start_s[t];
+      w.stop_s = e.window_stop_s[t];
     }
   }
 }
 
 // Density of A between units and each unit's silence, from the run's graphs.
-std::vector<std::vector<bool>> read_graph_facts(const fs::path& path, std::size_t n_units,
-                                                ReportContent& c) {
-  const auto sequence = graphs::load_graph_sequence(path);
+std::vector<std::vector<bool>> graph_facts(const graphs::GraphSequence& sequence, std::size_t n_units,
+                                           ReportContent& c) {
   if (sequence.size() != c.windows.size() || sequence.n_units() != n_units) {
-    c.notes.push_back(fmt::format("{} has {} windows of {} units, the embeddings {} of {}: not used",
-                                  path.string(), sequence.size(), sequence.n_units(), c.windows.size(),
-                                  n_units));
+    c.notes.push_back(fmt::format("the graphs have {} windows of {} units, the embeddings {} of {}: not used",
+                                  sequence.size(), sequence.n_units(), c.windows.size(), n_units));
     return {};
   }
   std::vector<std::vector<bool>> silent(sequence.size());
@@ -153,85 +105,81 @@ void compute_maps(const eval::EmbeddingsFile& e, const ReportOptions& options,
   }
 }
 
-void read_figures(const fs::path& run, const ReportOptions& options, ReportContent& c) {
-  const fs::path dir = options.figures_dir.empty() ? pipeline::RunDirectory(run).figures() : options.figures_dir;
-  const fs::path manifest = pipeline::RunDirectory::figures_manifest_in(dir);
-  if (!file_exists(manifest)) {
-    if (!options.figures_dir.empty()) {
-      throw Error(fmt::format("report: {} not found (`figures` names a directory holding figures.json)",
-                              manifest.string()));
-    }
-    c.notes.push_back(fmt::format("no figure manifest {}", manifest.string()));
-    return;
+}  // namespace
+
+ReportContent report_content(const RunResults& results, std::vector<ReportFigure> figures,
+                             const ReportOptions& options) {
+  if (!results.embeddings) throw Error("report: the results hold no embeddings (expected a fitted model's)");
+  const auto& e = *results.embeddings;
+  ReportContent c;
+  c.run_dir = results.run_dir.empty() ? fs::path() : fs::absolute(results.run_dir);
+  c.generated = local_time_now();
+  c.model = e.model;
+  c.label_names = e.label_names;
+  c.group_names = e.group_names;
+  c.unit_ids = e.unit_ids;
+  c.groups = e.groups;
+  fill_windows(e, c);
+  c.attention = matrix_rows(e.attention);
+  c.run = results.record;
+  c.metrics = results.metrics;
+  for (const auto& r : results.training_log) {
+    c.training.epoch.push_back(static_cast<double>(r.epoch));
+    c.training.loss.push_back(r.loss);
+    c.training.kl.push_back(r.kl);
+    c.training.nll.push_back(r.nll);
   }
-  for (auto& entry : read_figure_manifest(manifest)) {
-    ReportFigure f;
-    if (!entry.svg.empty()) {
-      f.svg = io::read_file_bytes(entry.svg);
-    } else {
-      f.png = io::read_file_bytes(entry.png);
-    }
-    f.entry = std::move(entry);
-    c.figures.push_back(std::move(f));
-  }
+  c.notes = results.notes;
+  c.figures = std::move(figures);
+  const auto silent = results.graphs ? graph_facts(*results.graphs, e.n_units(), c)
+                                     : std::vector<std::vector<bool>>{};
+  compute_maps(e, options, silent, c);
+  return c;
 }
 
-}  // namespace
+std::vector<ReportFigure> read_report_figures(const std::vector<FigureFile>& figures) {
+  std::vector<ReportFigure> out;
+  for (const auto& figure : figures) {
+    ReportFigure f;
+    if (!figure.svg.empty()) f.svg = io::read_file_bytes(figure.svg);
+    else f.png = io::read_file_bytes(figure.png);
+    f.entry = figure;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
 
 ReportContent gather_report_content(const fs::path& run, const ReportOptions& options) {
   std::error_code ec;
   if (!fs::is_directory(run, ec)) {
     throw Error(fmt::format("report: run directory {} not found", run.string()));
   }
-  const fs::path embeddings = pipeline::RunDirectory(run).embeddings();
-  if (!file_exists(embeddings)) {
+  const pipeline::RunDirectory dir(run);
+  if (!file_exists(dir.embeddings())) {
     throw Error(fmt::format("report: {} not found (expected a run written by tavrnn fit)",
-                            embeddings.string()));
+                            dir.embeddings().string()));
   }
-  ReportContent c;
-  c.run_dir = fs::absolute(run);
-  c.generated = local_time_now();
-  const auto e = eval::read_embeddings(embeddings);
-  const auto arrays = io::read_npz(embeddings);
-  c.model = e.model;
-  c.label_names = e.label_names;
-  c.group_names = e.group_names;
-  c.unit_ids = e.unit_ids;
-  c.groups = e.groups;
-  read_windows(arrays, e, c);
-  if (auto it = arrays.find("attention"); it != arrays.end()) c.attention = matrix_rows(it->second);
-
-  const pipeline::RunDirectory files(run);
-  for (auto [file, target] : {std::pair{files.record(), &c.run}, std::pair{files.metrics(), &c.metrics}}) {
-    if (file_exists(file)) {
-      *target = read_json(file);
-    } else {
-      c.notes.push_back(fmt::format("no {} in {}", file.filename().string(), run.string()));
-    }
+  if (!options.graphs.empty() && !file_exists(options.graphs)) {
+    throw Error(fmt::format("report: graphs {} not found (`graphs`)", options.graphs.string()));
   }
-  if (file_exists(files.training_log())) {
-    c.training = read_training_log(files.training_log());
+  // The manifest first, so a bad one fails before the slow reading and maps.
+  const fs::path figures_dir = options.figures_dir.empty() ? dir.figures() : options.figures_dir;
+  const fs::path manifest = pipeline::RunDirectory::figures_manifest_in(figures_dir);
+  std::vector<ReportFigure> figures;
+  std::string no_manifest;
+  if (file_exists(manifest)) {
+    figures = read_report_figures(read_figure_manifest(manifest));
+  } else if (!options.figures_dir.empty()) {
+    throw Error(fmt::format("report: {} not found (`figures` names a directory holding figures.json)",
+                            manifest.string()));
   } else {
-    c.notes.push_back(fmt::format("no {} in {}", files.training_log().filename().string(), run.string()));
+    no_manifest = fmt::format("no figure manifest {}", manifest.string());
   }
-
-  fs::path graphs = options.graphs;
-  if (!graphs.empty() && !file_exists(graphs)) {
-    throw Error(fmt::format("report: graphs {} not found (`graphs`)", graphs.string()));
-  }
-  if (graphs.empty() && c.run.is_object() && c.run.contains("graphs") && c.run["graphs"].is_string()) {
-    graphs = c.run["graphs"].get<std::string>();
-    if (!file_exists(graphs)) {
-      c.notes.push_back(fmt::format("the run's graphs {} are gone: no densities or silent units",
-                                    graphs.string()));
-      graphs.clear();
-    }
-  }
-  read_figures(run, options, c);  // before the maps, so a bad manifest fails fast
-  const auto silent = graphs.empty() ? std::vector<std::vector<bool>>{}
-                                     : read_graph_facts(graphs, e.n_units(), c);
-  compute_maps(e, options, silent, c);
-  return c;
+  RunResultFiles files;
+  files.graphs = options.graphs;
+  RunResults results = read_run_results(run, files);
+  if (!no_manifest.empty()) results.notes.push_back(no_manifest);
+  return report_content(results, std::move(figures), options);
 }
 
 }  // namespace tavrnn::report

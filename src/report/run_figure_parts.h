@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <torch/types.h>
 
 #include "tavrnn/eval/embeddings_file.h"
@@ -14,6 +15,7 @@
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/report/figure.h"
 #include "tavrnn/report/run_figures.h"
+#include "tavrnn/report/run_results.h"
 
 namespace tavrnn::report::detail {
 
@@ -21,33 +23,22 @@ namespace fs = std::filesystem;
 
 // ---- inputs (run_figure_inputs.cpp) ----
 
+// The training curves as the figure draws them.
 struct TrainingLog {
   std::vector<double> epoch, loss, kl, nll;
 };
-// training_log.csv (epoch,loss,kl,nll,seconds); Error naming the file and line.
-TrainingLog read_training_log(const fs::path& path);
-
-// One model x width of a comparison: mean +- sd over seeds.
-struct DecodingCell {
-  std::string model;
-  std::int64_t latent = 0;
-  eval::MeanSd accuracy, shuffled;
-};
-// tavrnn compare's results.csv (model,latent,seed,metric,value): logistic
-// regression accuracy and its shuffled-label control, in order of appearance.
-std::vector<DecodingCell> read_decoding_cells(const fs::path& path);
+TrainingLog training_curves(const std::vector<train::EpochRecord>& log);
 
 struct ConfusionCounts {
   std::vector<std::string> labels;    // names of the rows/columns
   std::vector<std::int64_t> counts;   // [K, K] row-major, rows true, columns predicted
 };
-// decoding.logistic_regression.confusion_matrix of metrics.json, label codes
-// named by label_names; nullopt when the file holds none (decoding skipped).
-std::optional<ConfusionCounts> read_confusion(const fs::path& metrics,
-                                              const std::vector<std::string>& label_names);
-
-// embeddings.npz's "attention" [T, T] as float64, undefined when absent.
-torch::Tensor read_attention(const fs::path& embeddings);
+// decoding.logistic_regression.confusion_matrix of evaluate's metrics, label
+// codes named by label_names; nullopt when they hold none (decoding skipped).
+// `origin` names the metrics in errors.
+std::optional<ConfusionCounts> confusion_from_metrics(const nlohmann::json& metrics,
+                                                      const std::vector<std::string>& label_names,
+                                                      const std::string& origin);
 
 // The unit groups figures colour and order by.
 struct UnitGrouping {

@@ -18,11 +18,6 @@ namespace {
 
 using namespace detail;
 
-bool is_present(const fs::path& p) {
-  std::error_code ec;
-  return fs::exists(p, ec);
-}
-
 void skip(const std::string& figure, const std::string& why) {
   spdlog::info("figures: {} skipped: {}", figure, why);
 }
@@ -112,74 +107,20 @@ std::pair<std::vector<std::size_t>, std::vector<std::size_t>> contrast_windows(
   return {of({counts[0].second}), counts.size() > 1 ? of({counts[1].second}) : std::vector<std::size_t>{}};
 }
 
-fs::path graphs_path(const fs::path& run_dir, const RunFigureOptions& options) {
-  if (!options.graphs.empty()) {
-    if (!is_present(options.graphs)) {
-      throw Error(fmt::format("figures: graphs file {} not found", options.graphs.string()));
-    }
-    return options.graphs;
-  }
-  fs::path p = pipeline::RunDirectory(run_dir).recorded_graphs();
-  if (p.empty()) return {};
-  if (p.is_relative() && !is_present(p)) p = run_dir / p;
-  return is_present(p) ? p : fs::path{};
-}
-
-fs::path results_path(const fs::path& run_dir, const RunFigureOptions& options) {
-  if (!options.compare_dir.empty()) {
-    const auto p = pipeline::RunDirectory(options.compare_dir).results_csv();
-    if (!is_present(p)) throw Error(fmt::format("figures: {} not found (`compare` expects tavrnn compare's "
-                                            "output directory)", p.string()));
-    return p;
-  }
-  const pipeline::RunDirectory run(run_dir);
-  for (const auto& p : {run.compare().results_csv(), run.results_csv()}) {
-    if (is_present(p)) return p;
-  }
-  return {};
-}
-
 }  // namespace
 
-// The population embedding evaluate decoded (metrics.json), so the map shows
-// what the accuracies are about; "auto" before evaluate has run.
-static std::string population_readout(const fs::path& metrics) {
-  if (!is_present(metrics)) return "auto";
-  const auto m = nlohmann::json::parse(io::read_file_bytes(metrics), nullptr, false);
-  return m.is_object() ? m.value("population_embedding", "auto") : "auto";
-}
-
-std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::path& out_dir,
+std::vector<FigureFile> write_run_figures(const RunResults& results, const fs::path& out_dir,
                                           const RunFigureOptions& options) {
-  if (!fs::is_directory(run_dir)) {
-    throw Error(fmt::format("figures: run directory {} not found", run_dir.string()));
-  }
   std::vector<FigureFile> figures;
+  const auto& e = results.embeddings;
+  const auto& sequence = results.graphs;
 
-  const auto log_path = pipeline::RunDirectory(run_dir).training_log();
-  if (is_present(log_path)) {
-    const auto log = read_training_log(log_path);
-    if (log.epoch.empty()) skip("training_loss", log_path.string() + " has no epochs");
-    else figures.push_back(training_figure(out_dir, log));
-  } else {
-    skip("training_loss", "no " + log_path.string());
-  }
+  if (!results.training_log.empty()) figures.push_back(training_figure(out_dir, training_curves(results.training_log)));
+  else skip("training_loss", "no training log");
 
-  const auto embeddings_path = pipeline::RunDirectory(run_dir).embeddings();
-  std::optional<eval::EmbeddingsFile> e;
-  if (is_present(embeddings_path)) e = eval::read_embeddings(embeddings_path);
-
-  if (e) {
-    const auto attention = read_attention(embeddings_path);
-    if (attention.defined()) figures.push_back(attention_figure(out_dir, attention));
-    else skip("attention", embeddings_path.string() + " holds no attention");
-  } else {
-    skip("attention, unit_embeddings, population_embeddings", "no " + embeddings_path.string());
-  }
-
-  const auto graphs_file = graphs_path(run_dir, options);
-  std::optional<graphs::GraphSequence> sequence;
-  if (!graphs_file.empty()) sequence = graphs::load_graph_sequence(graphs_file);
+  if (!e) skip("attention, unit_embeddings, population_embeddings", "no embeddings");
+  else if (e->attention.defined()) figures.push_back(attention_figure(out_dir, e->attention));
+  else skip("attention", "the embeddings hold no attention");
 
   UnitGrouping groups;
   if (e && !e->groups.empty()) {
@@ -194,14 +135,14 @@ std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::pat
     auto windows = options.windows.empty() ? default_windows(labels, options.max_windows) : options.windows;
     for (std::size_t t : windows) {
       if (t >= sequence->size()) {
-        throw Error(fmt::format("figures `windows`: window {} does not exist ({} has {} windows)", t,
-                                graphs_file.string(), sequence->size()));
+        throw Error(fmt::format("figures `windows`: window {} does not exist (the graphs have {} windows)", t,
+                                sequence->size()));
       }
     }
     const auto& names = !sequence->label_names.empty() || !e ? sequence->label_names : e->label_names;
     figures.push_back(connectivity_figure(out_dir, *sequence, groups, names, windows, options.matrix));
   } else {
-    skip("connectivity", "no graphs file (pass `graphs`, or keep the one run.json names)");
+    skip("connectivity", "no graphs (pass `graphs`, or keep the file run.json names)");
   }
 
   if (e) {
@@ -212,32 +153,36 @@ std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::pat
       if (first.empty() && second.empty()) skip("unit_embeddings", "no windows with the contrasted labels");
       else figures.push_back(unit_embedding_figure(out_dir, *e, groups, first, second, options.seed));
     }
+    // The population embedding evaluate decoded, so the map shows what the
+    // accuracies are about; "auto" before evaluate has run.
+    const std::string readout =
+        results.metrics.is_object() ? results.metrics.value("population_embedding", "auto") : "auto";
     if (e->n_windows() < 4) skip("population_embeddings", "fewer than 4 windows");
-    else figures.push_back(population_figure(out_dir, *e, population_readout(pipeline::RunDirectory(run_dir).metrics()),
-                                             options.population_map, options.seed));
+    else figures.push_back(population_figure(out_dir, *e, readout, options.population_map, options.seed));
   }
 
-  const auto results = results_path(run_dir, options);
-  if (!results.empty()) {
-    const auto cells = read_decoding_cells(results);
-    if (cells.empty()) skip("decoding_accuracy", results.string() + " holds no decoding accuracy");
-    else figures.push_back(decoding_accuracy_figure(out_dir, cells));
+  if (!results.comparison.empty()) figures.push_back(decoding_accuracy_figure(out_dir, results.comparison));
+  else skip("decoding_accuracy", "no tavrnn compare results (pass `compare` DIR)");
+
+  if (results.metrics.is_null()) {
+    skip("confusion_matrix", "not evaluated (run tavrnn evaluate)");
   } else {
-    skip("decoding_accuracy", "no tavrnn compare results (pass `compare` DIR)");
-  }
-
-  const auto metrics_path = pipeline::RunDirectory(run_dir).metrics();
-  if (is_present(metrics_path)) {
-    const auto confusion = read_confusion(metrics_path, e ? e->label_names : std::vector<std::string>{});
+    const auto origin = results.run_dir.empty() ? std::string("the metrics")
+                                                : pipeline::RunDirectory(results.run_dir).metrics().string();
+    const auto confusion =
+        confusion_from_metrics(results.metrics, e ? e->label_names : std::vector<std::string>{}, origin);
     if (confusion) figures.push_back(confusion_figure(out_dir, *confusion));
-    else skip("confusion_matrix", metrics_path.string() + " holds no confusion matrix (decoding skipped)");
-  } else {
-    skip("confusion_matrix", "no " + metrics_path.string() + " (run tavrnn evaluate)");
+    else skip("confusion_matrix", "the metrics hold no confusion matrix (decoding skipped)");
   }
 
   io::ensure_directory(out_dir);
   io::write_file_atomically(pipeline::RunDirectory::figures_manifest_in(out_dir), figures_manifest(figures, out_dir));
   return figures;
+}
+
+std::vector<FigureFile> write_run_figures(const fs::path& run_dir, const fs::path& out_dir,
+                                          const RunFigureOptions& options, const RunResultFiles& files) {
+  return write_run_figures(read_run_results(run_dir, files), out_dir, options);
 }
 
 std::string figures_manifest(const std::vector<FigureFile>& figures, const fs::path& out_dir) {

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "tavrnn/io/atomic_file.h"
+#include "tavrnn/io/csv.h"
+#include "tavrnn/util/error.h"
 #include "tavrnn/util/runtime.h"
 
 namespace tavrnn::train {
@@ -15,6 +17,37 @@ void write_training_log(const std::filesystem::path& path, const std::vector<Epo
     text += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.6f}\n", r.epoch, r.loss, r.kl, r.nll, r.seconds);
   }
   io::write_file_atomically(path, text);
+}
+
+std::vector<EpochRecord> read_training_log(const std::filesystem::path& path) {
+  const auto table = io::read_csv(path, io::CsvHeader::Present);
+  const auto origin = path.string();
+  const auto column = [&](const std::string& name, bool required) {
+    const auto it = std::find(table.header.begin(), table.header.end(), name);
+    if (it == table.header.end() && required) {
+      throw Error(fmt::format("reading {}: expected a column '{}' (header epoch,loss,kl,nll,seconds)", origin,
+                              name));
+    }
+    return static_cast<std::size_t>(it - table.header.begin());
+  };
+  const std::size_t epoch = column("epoch", true), loss = column("loss", true), kl = column("kl", true),
+                    nll = column("nll", true), seconds = column("seconds", false);
+  std::vector<EpochRecord> log;
+  for (const auto& row : table.rows) {
+    if (row.fields.size() < table.header.size()) {
+      throw Error(fmt::format("reading {} line {}: expected {} columns, found {}", origin, row.line,
+                              table.header.size(), row.fields.size()));
+    }
+    const auto value = [&](std::size_t c) { return io::parse_csv_number(row.fields[c], origin, row.line, c + 1); };
+    EpochRecord r;
+    r.epoch = static_cast<int64_t>(value(epoch));
+    r.loss = value(loss);
+    r.kl = value(kl);
+    r.nll = value(nll);
+    if (seconds < table.header.size()) r.seconds = value(seconds);
+    log.push_back(r);
+  }
+  return log;
 }
 
 nlohmann::json runtime_versions() {

@@ -1,10 +1,14 @@
 #include "tavrnn/pipeline/stages.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include "error_message.h"
+#include "tavrnn/io/atomic_file.h"
 #include "tavrnn/pipeline/run_pipeline.h"
+#include "tavrnn/report/figure_manifest.h"
 #include "tavrnn/util/error.h"
 
 namespace tavrnn::pipeline {
@@ -53,9 +57,59 @@ TEST_F(StagesTest, InMemoryEvaluationEqualsTheFileRoundTrip) {
   settings.options.decoding.n_seeds = 2;
   const auto in_memory = evaluate(evaluation_input(fitted, sequence), &sequence, settings);
   train::save_embeddings(dir_ / "embeddings.npz", fitted.embeddings, sequence, fitted.config);
-  const auto from_file = evaluate(eval::read_embeddings(dir_ / "embeddings.npz"), &sequence, settings);
+  const auto read_back = eval::read_embeddings(dir_ / "embeddings.npz");
+  const auto from_file = evaluate(read_back, &sequence, settings);
   EXPECT_EQ(in_memory, from_file);
   EXPECT_TRUE(in_memory.contains("decoding"));
+  // What the figures and the report take from the embeddings, too.
+  const auto direct = evaluation_input(fitted, sequence);
+  ASSERT_TRUE(direct.attention.defined());
+  EXPECT_TRUE(direct.attention.equal(read_back.attention));
+  EXPECT_EQ(direct.window_start_s, read_back.window_start_s);
+  EXPECT_EQ(direct.window_stop_s, read_back.window_stop_s);
+  ASSERT_EQ(direct.window_start_s.size(), sequence.size());
+  EXPECT_DOUBLE_EQ(direct.window_stop_s[0] - direct.window_start_s[0], 200 * sequence.bin_width_s());
+}
+
+TEST_F(StagesTest, FiguresAndReportFromMemoryEqualThoseOfTheRunFolder) {
+  const auto sequence = graphs_with("rows");
+  EvaluateSettings evaluate_settings;
+  evaluate_settings.options.decoding.n_seeds = 2;
+  FiguresSettings figure_settings;
+  figure_settings.population = "pca";  // the t-SNE maps are checked elsewhere; keep this quick
+
+  // In memory: no file but the figures themselves.
+  const FittedModel fitted = fit(sequence, quick_fit());
+  const auto metrics = evaluate(evaluation_input(fitted, sequence), &sequence, evaluate_settings);
+  const auto results = run_results(fitted, sequence, metrics);
+  const auto in_memory = figures(results, figure_settings, dir_ / "memory");
+  const std::string html = report_html(results, in_memory, ReportSettings{});
+
+  // The same through a run folder, as the commands do it.
+  graphs::save_graph_sequence(dir_ / "graphs.npz", sequence);
+  const RunDirectory run(dir_ / "run");
+  run_fit(dir_ / "graphs.npz", quick_fit(), run);
+  run_evaluate(run, evaluate_settings);
+  FiguresFiles files;
+  files.out = dir_ / "files";
+  run_figures(run, figure_settings, files);
+  const auto from_files = report::read_figure_manifest(RunDirectory::figures_manifest_in(files.out));
+
+  ASSERT_EQ(in_memory.size(), from_files.size());
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < in_memory.size(); ++i) {
+    names.push_back(in_memory[i].name);
+    EXPECT_EQ(in_memory[i].name, from_files[i].name);
+    EXPECT_EQ(io::read_file_bytes(in_memory[i].png), io::read_file_bytes(from_files[i].png))
+        << in_memory[i].name << ": the PNG drawn from memory differs from the run folder's";
+  }
+  for (const char* expected : {"training_loss", "attention", "connectivity", "unit_embeddings",
+                               "population_embeddings", "confusion_matrix"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+  }
+  EXPECT_NE(html.find("id=\"attention-heatmap\""), std::string::npos);
+  EXPECT_NE(html.find("confusion_matrix"), std::string::npos) << "the figures are inlined";
+  EXPECT_EQ(html.find("not evaluated"), std::string::npos) << "the metrics were given";
 }
 
 TEST_F(StagesTest, FitInMemoryIsSeededAndWritesNoCheckpoint) {

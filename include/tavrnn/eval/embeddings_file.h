@@ -18,8 +18,12 @@ struct EmbeddingsFile {
   torch::Tensor population_mean;        // [T, d] float64
   torch::Tensor population_history;     // [T, Z] float64, undefined without a history node
   bool history_node = false;            // mu's last row is the history node
+  torch::Tensor attention;              // [T, T] float64 (train/embeddings.h), undefined without one
   std::vector<int> window_label;        // -1 = unlabelled
   std::vector<double> window_purity;
+  // Each window's first and last time in seconds (first bin's start, last
+  // bin's end); empty when the file does not say.
+  std::vector<double> window_start_s, window_stop_s;
   std::vector<std::string> label_names;
   std::vector<std::string> unit_ids;
   std::vector<int> groups;              // empty when the recording had none

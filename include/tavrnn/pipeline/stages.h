@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,8 @@
 #include "tavrnn/pipeline/run_directory.h"
 #include "tavrnn/pipeline/stage_settings.h"
 #include "tavrnn/recording/recording.h"
+#include "tavrnn/report/figure.h"
+#include "tavrnn/report/run_results.h"
 #include "tavrnn/simulate/simulate.h"
 #include "tavrnn/train/embeddings.h"
 #include "tavrnn/train/trainer.h"
@@ -62,6 +65,20 @@ eval::EmbeddingsFile evaluation_input(const FittedModel& fitted, const graphs::G
 // group files applied; `graphs` (may be null) adds reconstruction.
 nlohmann::json evaluate(eval::EmbeddingsFile embeddings, const graphs::GraphSequence* graphs,
                         const EvaluateSettings& settings);
+
+// What the figures and the report show about a fit done in memory: its
+// settings, training log, embeddings (with attention) and graphs, and
+// `metrics` from evaluate (null: not evaluated, no confusion matrix).
+report::RunResults run_results(const FittedModel& fitted, const graphs::GraphSequence& sequence,
+                               const nlohmann::json& metrics = nullptr);
+// Writes every figure the results allow (PNG, SVG and figures.json) into
+// `out_dir`; returns them in manifest order.
+std::vector<report::FigureFile> figures(const report::RunResults& results, const FiguresSettings& settings,
+                                        const std::filesystem::path& out_dir);
+// The self-contained HTML page about the results, `figures` inlined
+// (embeddings required).
+std::string report_html(const report::RunResults& results, const std::vector<report::FigureFile>& figures,
+                        const ReportSettings& settings);
 
 // ---- files in, files out (the commands) -------------------------------------
 

@@ -8,19 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "tavrnn/report/figure.h"
+
 namespace tavrnn::report {
 
-struct FigureEntry {
-  std::string name;
-  std::string title;
-  std::string caption;
-  std::filesystem::path png;  // absolute or relative to the current directory; empty if none
-  std::filesystem::path svg;
-};
-
+// Each entry as a FigureFile (figure.h) whose png and svg are absolute or
+// relative to the current directory, empty when absent.
 // Throws Error naming the manifest (and the entry) when it is not valid JSON,
 // not an array of objects, lacks a name or an image, or names an image file
 // that does not exist.
-std::vector<FigureEntry> read_figure_manifest(const std::filesystem::path& manifest);
+std::vector<FigureFile> read_figure_manifest(const std::filesystem::path& manifest);
 
 }  // namespace tavrnn::report

@@ -1,7 +1,7 @@
 #pragma once
-// What an HTML report shows, gathered from a run directory (the files of
-// `tavrnn fit` and `tavrnn evaluate`, docs/training.md and docs/evaluation.md)
-// as plain values: the rendering (html_report.h) does no I/O and no maths.
+// What an HTML report shows, as plain values: made from a run's results
+// (run_results.h; a run folder's files or a program's in-memory values) and
+// its figures. The rendering (html_report.h) does no I/O and no maths.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -10,7 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tavrnn/report/figure_manifest.h"
+#include "tavrnn/report/figure.h"
+#include "tavrnn/report/run_results.h"
 
 namespace tavrnn::report {
 
@@ -49,7 +50,7 @@ struct UnitMap {
 };
 
 struct ReportFigure {
-  FigureEntry entry;
+  FigureFile entry;
   std::string svg;                   // the file's text when entry.svg is set
   std::string png;                   // the file's bytes when there is no SVG
 };
@@ -74,9 +75,18 @@ struct ReportContent {
   std::vector<std::string> notes;    // what was missing and skipped, for the reader
 };
 
-// Reads RUN/embeddings.npz (required), run.json, metrics.json,
-// training_log.csv, the graphs and the figure manifest (each optional; a
-// note says what was skipped), and computes the 2-D maps. Throws Error
+// The content for `results` (embeddings required; each other member
+// optional, a note says what was left out) and `figures`: computes the 2-D
+// maps. options.figures_dir and options.graphs are not used. Throws Error
+// when results hold no embeddings.
+ReportContent report_content(const RunResults& results, std::vector<ReportFigure> figures,
+                             const ReportOptions& options = {});
+
+// Each figure's SVG text (or PNG bytes when it has no SVG), read from its file.
+std::vector<ReportFigure> read_report_figures(const std::vector<FigureFile>& figures);
+
+// Reads RUN's results (embeddings.npz required; read_run_results with
+// options.graphs) and the figure manifest, then report_content. Throws Error
 // naming the file when RUN or its embeddings are missing or a file present
 // is corrupt.
 ReportContent gather_report_content(const std::filesystem::path& run, const ReportOptions& options = {});

@@ -1,17 +1,16 @@
 #pragma once
-// Every figure a run's outputs allow (docs/figures.md), written as PNG and
+// Every figure a run's results allow (docs/figures.md), written as PNG and
 // SVG into one directory with a manifest, figures.json:
 //   [{"name", "title", "caption", "png": "NAME.png", "svg": "NAME.svg"}, ...]
 // (paths relative to that directory), which the HTML report reads.
 //
-// Inputs, each optional; a figure whose input is absent is skipped with an
-// info log line:
-//   RUN/embeddings.npz   unit and population embeddings, attention, labels, groups
-//   RUN/training_log.csv loss, KL and NLL per epoch
-//   RUN/metrics.json     the decoder's confusion matrix (tavrnn evaluate)
-//   graphs.npz           connectivity matrices (options.graphs, else run.json's "graphs")
-//   results.csv          decoding accuracy per model and width (tavrnn compare's
-//                        directory: options.compare_dir, else RUN/compare/ or RUN itself)
+// The figures come from a RunResults value (run_results.h); a figure whose
+// input is absent is skipped with an info log line:
+//   training_log          training_loss
+//   embeddings            attention, unit_embeddings, population_embeddings
+//   graphs                connectivity
+//   comparison            decoding_accuracy
+//   metrics               confusion_matrix
 // Same inputs and options give the same bytes (t-SNE is seeded).
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "tavrnn/report/figure.h"
+#include "tavrnn/report/run_results.h"
 
 namespace tavrnn::report {
 
@@ -27,8 +27,6 @@ enum class ConnectivityMatrix { Weights, Adjacency };  // W = |r| or the binary 
 enum class PopulationMap { Tsne, Pca };
 
 struct RunFigureOptions {
-  std::filesystem::path graphs;       // empty: the graphs file run.json names
-  std::filesystem::path compare_dir;  // empty: RUN/compare, else RUN, if it holds results.csv
   // Windows of the connectivity figure; empty: up to max_windows spread over
   // the labels (round robin over labels, earliest windows first).
   std::vector<std::size_t> windows;
@@ -42,11 +40,14 @@ struct RunFigureOptions {
   std::uint64_t seed = 0;  // t-SNE's random start
 };
 
-// Throws Error when run_dir does not exist or an input that is there cannot
-// be read. Returns the figures written, in manifest order.
+// Returns the figures written, in manifest order. Throws Error when an
+// option names a window or label the results do not have.
+std::vector<FigureFile> write_run_figures(const RunResults& results, const std::filesystem::path& out_dir,
+                                          const RunFigureOptions& options);
+// The same for a run folder: write_run_figures(read_run_results(run_dir, files), ...).
 std::vector<FigureFile> write_run_figures(const std::filesystem::path& run_dir,
                                           const std::filesystem::path& out_dir,
-                                          const RunFigureOptions& options);
+                                          const RunFigureOptions& options, const RunResultFiles& files = {});
 
 // The manifest's JSON text for `figures` written into `out_dir`.
 std::string figures_manifest(const std::vector<FigureFile>& figures, const std::filesystem::path& out_dir);

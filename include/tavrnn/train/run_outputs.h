@@ -12,6 +12,9 @@ namespace tavrnn::train {
 
 // epoch,loss,kl,nll,seconds; one row per epoch, written atomically.
 void write_training_log(const std::filesystem::path& path, const std::vector<EpochRecord>& log);
+// Reads it back; columns by name (seconds optional). Error naming the file
+// and line.
+std::vector<EpochRecord> read_training_log(const std::filesystem::path& path);
 
 // Versions of everything that shapes the numbers: tavrnn, LibTorch, BLAS,
 // threads; for run.json.
