@@ -41,13 +41,14 @@
 #include "tavrnn/eval/standard_scaler.h"
 #include "tavrnn/io/npz.h"
 #include "tavrnn/util/ndarray_tensor.h"
+#include "npz_probe_main.h"
 
 namespace {
 
 namespace ev = tavrnn::eval;
 using tavrnn::io::NdArray;
 using tavrnn::io::NpzArrays;
-using Arrays = std::vector<std::pair<std::string, NdArray>>;
+using tavrnn::probe::Arrays;
 
 const NdArray& get(const NpzArrays& in, const std::string& key) {
   return tavrnn::io::require_array(in, key, "probe input");
@@ -223,17 +224,5 @@ void run(const std::string& mode, const NpzArrays& in, Arrays& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: tavrnn_eval_probe MODE IN.npz OUT.npz (modes: see the source)\n";
-    return 2;
-  }
-  try {
-    Arrays out;
-    run(argv[1], tavrnn::io::read_npz(argv[2]), out);
-    tavrnn::io::write_npz(argv[3], out, /*compress=*/false);
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  return tavrnn::probe::run_npz_probe(argc, argv, "tavrnn_eval_probe", "MODE (see the source)", run);
 }

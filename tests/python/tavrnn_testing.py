@@ -2,6 +2,8 @@
 tavrnn CLI with an expected exit status, running an .npz probe, and a tally
 of named checks that reports every failure and ends with the 'N passed, N
 failed' line ctest shows."""
+import atexit
+import json
 import os
 import subprocess
 import sys
@@ -19,13 +21,55 @@ def run_tavrnn(*args, expect=0, timeout=300):
     return proc
 
 
+class ProbeReply:
+    """One request's answer, read like a finished process: returncode and stderr."""
+
+    def __init__(self, returncode, stderr, stdout=""):
+        self.returncode, self.stderr, self.stdout = returncode, stderr, stdout
+
+
+_probe_servers = {}  # probe path -> its `--serve` process
+
+
+def _probe_server(probe):
+    server = _probe_servers.get(probe)
+    if server is None or server.poll() is not None:
+        server = subprocess.Popen([probe, "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, bufsize=1)
+        _probe_servers[probe] = server
+    return server
+
+
+@atexit.register
+def _stop_probe_servers():
+    for server in _probe_servers.values():
+        if server.poll() is None:
+            server.stdin.close()
+            server.wait(timeout=60)
+
+
 def run_npz_probe(probe, mode, arrays, workdir, timeout=600):
-    """Runs `probe MODE in.npz out.npz` (tests/oracle/npz_probe_main.h) on
-    `arrays` saved in workdir; returns the finished process and out.npz's path."""
+    """Runs MODE of an .npz probe (tests/oracle/npz_probe_main.h) on `arrays`
+    saved in workdir, through one `probe --serve` process per probe (a start
+    per request would load LibTorch each time); returns the reply (returncode
+    and stderr as the one-shot `probe MODE in.npz out.npz` gives them) and
+    out.npz's path. `timeout` is left to ctest's."""
     src, dst = os.path.join(workdir, "in.npz"), os.path.join(workdir, "out.npz")
     np.savez(src, **arrays)
-    proc = subprocess.run([probe, mode, src, dst], capture_output=True, text=True, timeout=timeout)
-    return proc, dst
+    if os.path.exists(dst):
+        os.remove(dst)
+    server = _probe_server(probe)
+    server.stdin.write(f"{mode}\t{src}\t{dst}\n")
+    server.stdin.flush()
+    logged = []
+    for line in server.stdout:
+        if line.startswith("\x1e"):
+            reply = json.loads(line[1:])
+            return ProbeReply(reply["status"], reply["message"], "".join(logged)), dst
+        logged.append(line)
+    status = server.wait()
+    return ProbeReply(status if status != 0 else -1,
+                      f"{probe} --serve ended (exit {status}) before answering {mode}", "".join(logged)), dst
 
 
 def npz_probe(probe, mode, arrays, workdir, timeout=600):
