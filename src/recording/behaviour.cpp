@@ -15,11 +15,6 @@
 #include "tavrnn/util/error.h"
 
 namespace tavrnn {
-namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-}  // namespace
 
 Behaviour first_principal_axis(const Behaviour& behaviour, const std::string& origin) {
   const std::size_t D = behaviour.n_dims;
@@ -53,7 +48,7 @@ Behaviour first_principal_axis(const Behaviour& behaviour, const std::string& or
   const double sign = axis[axis.abs().argmax()].item<double>() < 0 ? -1.0 : 1.0;
   const torch::Tensor coordinate = (pc.scores.select(1, 0) * sign).contiguous();
   const double* value = coordinate.data_ptr<double>();
-  Behaviour out{1, std::vector<double>(B, kNaN), {"pc1"}};
+  Behaviour out{1, std::vector<double>(B, kMissingSample), {"pc1"}};
   for (std::size_t i = 0; i < finite_bins.size(); ++i) out.values[finite_bins[i]] = value[i];
   return out;
 }
@@ -106,7 +101,7 @@ Recording rebin(const Recording& recording, std::size_t factor, const std::strin
   }
   if (const auto& behaviour = recording.behaviour()) {
     const std::size_t D = behaviour->n_dims;
-    Behaviour coarse{D, std::vector<double>(B * D, kNaN), behaviour->names};
+    Behaviour coarse{D, std::vector<double>(B * D, kMissingSample), behaviour->names};
     for (std::size_t b = 0; b < B; ++b) {
       for (std::size_t d = 0; d < D; ++d) {
         double sum = 0.0;

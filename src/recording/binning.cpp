@@ -13,8 +13,6 @@
 namespace tavrnn {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // Slack, in bins, when counting bins: 10.0 s / 0.025 s is 400.00000000000006
 // in floating point, and that must be 400 bins, not 401.
 constexpr double kBinTolerance = 1e-9;
@@ -42,7 +40,7 @@ double bin_position(double t, double start_s, double bin_width_s) {
 // missing: a tracking gap stays a gap rather than being bridged.
 double interpolate(const SampledSignal& signal, std::size_t d, double t) {
   const auto& times = signal.times_s;
-  if (!(t >= times.front() && t <= times.back())) return kNaN;
+  if (!(t >= times.front() && t <= times.back())) return kMissingSample;
   const std::size_t hi =
       static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), t) - times.begin());
   if (hi == times.size()) return signal.values[(hi - 1) * signal.n_dims + d];  // t == last
@@ -225,7 +223,7 @@ SampledSignal merge_equal_times(const SampledSignal& signal) {
         const double v = signal.values[k * D + d];
         if (!std::isnan(v)) sum += v, ++n;
       }
-      merged.values.push_back(n > 0 ? sum / static_cast<double>(n) : kNaN);
+      merged.values.push_back(n > 0 ? sum / static_cast<double>(n) : kMissingSample);
     }
     i = j;
   }
@@ -245,7 +243,7 @@ Behaviour resample_onto_bins(const SampledSignal& samples, std::size_t n_bins, d
   const SampledSignal signal = merge_equal_times(samples);
 
   const std::size_t D = signal.n_dims;
-  Behaviour behaviour{D, std::vector<double>(n_bins * D, kNaN), signal.names};
+  Behaviour behaviour{D, std::vector<double>(n_bins * D, kMissingSample), signal.names};
   auto centre = [&](std::size_t b) {
     return start_s + (static_cast<double>(b) + 0.5) * bin_width_s;
   };

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "test_tensors.h"
 #include "tavrnn/util/error.h"
 #include "tavrnn/eval/k_neighbors.h"
 #include "tavrnn/eval/logistic_regression.h"
@@ -9,9 +10,7 @@
 namespace tavrnn::eval {
 namespace {
 
-torch::Tensor column(std::vector<double> v) {
-  return torch::tensor(v, torch::kFloat64).unsqueeze(1);
-}
+using test_support::column;
 
 // sklearn's objective, summed: the fit must be its minimiser.
 torch::Tensor objective(const torch::Tensor& x, const std::vector<int>& codes, const torch::Tensor& w,

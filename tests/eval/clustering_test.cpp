@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "test_tensors.h"
 #include "tavrnn/util/error.h"
 #include "tavrnn/eval/clustering_metrics.h"
 #include "tavrnn/eval/k_means.h"
@@ -10,9 +11,7 @@
 namespace tavrnn::eval {
 namespace {
 
-torch::Tensor column(std::vector<double> v) {
-  return torch::tensor(v, torch::kFloat64).unsqueeze(1);
-}
+using test_support::column;
 
 TEST(ClusteringMetrics, AdjustedRandScoreKnownValues) {
   EXPECT_DOUBLE_EQ(adjusted_rand_score({0, 0, 1, 1}, {5, 5, 3, 3}), 1.0);  // renaming

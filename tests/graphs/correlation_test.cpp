@@ -1,3 +1,4 @@
+#include "test_tensors.h"
 #include "tavrnn/graphs/correlation.h"
 
 #include <gtest/gtest.h>
@@ -8,11 +9,7 @@
 namespace tavrnn::graphs {
 namespace {
 
-torch::Tensor poisson(int64_t n, int64_t l, double rate, uint64_t seed,
-                      torch::ScalarType dtype = torch::kFloat64) {
-  torch::manual_seed(seed);
-  return torch::poisson(torch::full({n, l}, rate, torch::kFloat64)).to(dtype);
-}
+using test_support::poisson;
 
 TEST(PearsonCorrelation, ConstantUnitGetsZeroRowNotNaN) {
   torch::Tensor y = poisson(6, 50, 1.0, 1);

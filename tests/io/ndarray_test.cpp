@@ -1,3 +1,4 @@
+#include "error_message.h"
 #include "tavrnn/io/ndarray.h"
 
 #include <gtest/gtest.h>
@@ -24,14 +25,7 @@ NdArray array_of(DType dtype, const std::vector<T>& values) {
   return array;
 }
 
-std::string message_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
 
 TEST(DType, NamesMatchNumpy) {
   EXPECT_EQ(dtype_name(DType::Bool), "bool");
@@ -81,7 +75,7 @@ TEST(NdArray, ShapeStringMatchesNumpy) {
 }
 
 TEST(NdArray, FactoriesRejectValueCountThatDisagreesWithShape) {
-  const std::string message = message_of([] { NdArray::from_doubles({1, 2, 3, 4, 5}, {2, 3}); });
+  const std::string message = error_of([] { NdArray::from_doubles({1, 2, 3, 4, 5}, {2, 3}); });
   EXPECT_NE(message.find("(2, 3)"), std::string::npos) << message;
   EXPECT_NE(message.find("found 5"), std::string::npos) << message;
   EXPECT_THROW(NdArray::from_floats({1.0f}, {2}), Error);
@@ -123,7 +117,7 @@ TEST(NdArray, Float32WidensExactlyToDouble) {
 }
 
 TEST(NdArray, AsInt64RefusesFloatingAndStringArrays) {
-  const std::string message = message_of([] { NdArray::scalar(1.0).as_int64(0); });
+  const std::string message = error_of([] { NdArray::scalar(1.0).as_int64(0); });
   EXPECT_NE(message.find("float64"), std::string::npos) << message;
   EXPECT_THROW(NdArray::from_doubles({1.0}, {1}).to_int64s(), Error);
   EXPECT_THROW(NdArray::from_strings({"a"}, {1}).as_int64(0), Error);

@@ -1,3 +1,4 @@
+#include "error_message.h"
 #include "tavrnn/io/npy.h"
 
 #include <gtest/gtest.h>
@@ -51,14 +52,7 @@ std::string raw(const std::vector<T>& values, bool big_endian = false) {
 
 std::string fmt_shape(std::size_t n) { return "(" + std::to_string(n) + ",)"; }
 
-std::string message_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
 
 #define EXPECT_CONTAINS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
@@ -211,29 +205,29 @@ TEST(Npy, InvalidUtf32CodePointIsRefused) {
 
 TEST(Npy, RefusedDtypesAreNamedInTheError) {
   const std::string pickle =
-      message_of([] { parse_npy(npy(dict("|O", "(1,)"), "12345678"), "rec.npz: array 'counts'"); });
+      error_of([] { parse_npy(npy(dict("|O", "(1,)"), "12345678"), "rec.npz: array 'counts'"); });
   EXPECT_CONTAINS(
       pickle,
       "reading rec.npz: array 'counts': expected a numeric or string dtype, found object ('|O')");
-  EXPECT_CONTAINS(message_of([] { parse_npy(npy(dict("<f2", "(1,)"), "12"), "a"); }), "float16");
+  EXPECT_CONTAINS(error_of([] { parse_npy(npy(dict("<f2", "(1,)"), "12"), "a"); }), "float16");
   EXPECT_CONTAINS(
-      message_of([] { parse_npy(npy(dict("<c16", "(1,)"), std::string(16, 'x')), "a"); }),
+      error_of([] { parse_npy(npy(dict("<c16", "(1,)"), std::string(16, 'x')), "a"); }),
       "complex");
-  EXPECT_CONTAINS(message_of([] { parse_npy(npy(dict("<M8[ns]", "(1,)"), "12345678"), "a"); }),
+  EXPECT_CONTAINS(error_of([] { parse_npy(npy(dict("<M8[ns]", "(1,)"), "12345678"), "a"); }),
                   "datetime64");
   EXPECT_CONTAINS(
-      message_of([] { parse_npy(npy(dict("<f16", "(1,)"), std::string(16, 'x')), "a"); }),
+      error_of([] { parse_npy(npy(dict("<f16", "(1,)"), std::string(16, 'x')), "a"); }),
       "'<f16'");
-  EXPECT_CONTAINS(message_of([] { parse_npy(npy(dict("<q8", "(1,)"), "12345678"), "a"); }),
+  EXPECT_CONTAINS(error_of([] { parse_npy(npy(dict("<q8", "(1,)"), "12345678"), "a"); }),
                   "unknown");
   const std::string structured =
       "{'descr': [('a', '<f8'), ('b', '<i4')], 'fortran_order': False, 'shape': (1,), }";
-  EXPECT_CONTAINS(message_of([&] { parse_npy(npy(structured, std::string(12, 'x')), "a"); }),
+  EXPECT_CONTAINS(error_of([&] { parse_npy(npy(structured, std::string(12, 'x')), "a"); }),
                   "structured");
 }
 
 TEST(Npy, TruncatedDataNamesExpectedAndFoundBytes) {
-  const std::string message = message_of([] {
+  const std::string message = error_of([] {
     parse_npy(npy(dict("<f8", "(3,)"), raw<double>({1, 2})), "x.npy");
   });
   EXPECT_CONTAINS(message, "reading x.npy: truncated data: expected 24 bytes");
@@ -241,7 +235,7 @@ TEST(Npy, TruncatedDataNamesExpectedAndFoundBytes) {
 }
 
 TEST(Npy, TrailingDataIsADataSizeMismatch) {
-  const std::string message = message_of([] {
+  const std::string message = error_of([] {
     parse_npy(npy(dict("<i4", "(1,)"), raw<std::int32_t>({1, 2})), "x.npy");
   });
   EXPECT_CONTAINS(message, "data size mismatch: expected 4 bytes");
@@ -249,21 +243,21 @@ TEST(Npy, TrailingDataIsADataSizeMismatch) {
 }
 
 TEST(Npy, BadMagicAndUnsupportedVersionAreRefused) {
-  EXPECT_CONTAINS(message_of([] { parse_npy("", "x.npy"); }),
+  EXPECT_CONTAINS(error_of([] { parse_npy("", "x.npy"); }),
                   "reading x.npy: expected an .npy file");
-  EXPECT_CONTAINS(message_of([] { parse_npy("PK\3\4 this is a zip", "x.npy"); }),
+  EXPECT_CONTAINS(error_of([] { parse_npy("PK\3\4 this is a zip", "x.npy"); }),
                   "expected an .npy file");
   std::string future = npy(dict("<f8", "(1,)"), raw<double>({1}));
   future[6] = 4;
-  EXPECT_CONTAINS(message_of([&] { parse_npy(future, "x.npy"); }),
+  EXPECT_CONTAINS(error_of([&] { parse_npy(future, "x.npy"); }),
                   "version 1.0, 2.0 or 3.0, found 4.0");
 }
 
 TEST(Npy, HeaderLongerThanTheFileIsTruncated) {
   const std::string whole = npy(dict("<f8", "(1,)"), "");
-  EXPECT_CONTAINS(message_of([&] { parse_npy(whole.substr(0, 40), "x.npy"); }),
+  EXPECT_CONTAINS(error_of([&] { parse_npy(whole.substr(0, 40), "x.npy"); }),
                   "truncated .npy header");
-  EXPECT_CONTAINS(message_of([&] { parse_npy(whole.substr(0, 9), "x.npy"); }),
+  EXPECT_CONTAINS(error_of([&] { parse_npy(whole.substr(0, 9), "x.npy"); }),
                   "truncated .npy header");
 }
 
@@ -282,35 +276,35 @@ TEST(Npy, MalformedHeadersAreRefusedWithBadHeader) {
   };
   for (const std::string& header : headers) {
     const std::string message =
-        message_of([&] { parse_npy(npy(header, std::string(24, '\0')), "x.npy"); });
+        error_of([&] { parse_npy(npy(header, std::string(24, '\0')), "x.npy"); });
     EXPECT_CONTAINS(message, "reading x.npy: bad .npy header");
   }
 }
 
 TEST(Npy, NegativeDimensionIsRefused) {
-  EXPECT_CONTAINS(message_of([] { parse_npy(npy(dict("<f8", "(2, -1)"), ""), "x.npy"); }),
+  EXPECT_CONTAINS(error_of([] { parse_npy(npy(dict("<f8", "(2, -1)"), ""), "x.npy"); }),
                   "found -1");
 }
 
 TEST(Npy, HugeShapeIsRefusedWithoutAllocating) {
   EXPECT_CONTAINS(
-      message_of([] { parse_npy(npy(dict("<f8", "(1099511627776, 1099511627776)"), ""), "x"); }),
+      error_of([] { parse_npy(npy(dict("<f8", "(1099511627776, 1099511627776)"), ""), "x"); }),
       "too large");
   EXPECT_CONTAINS(
-      message_of([] { parse_npy(npy(dict("<f8", "(99999999999999999999,)"), ""), "x"); }),
+      error_of([] { parse_npy(npy(dict("<f8", "(99999999999999999999,)"), ""), "x"); }),
       "is too large");
   // Fits in size_t but the file does not hold it.
-  EXPECT_CONTAINS(message_of([] { parse_npy(npy(dict("|u1", "(1000000000000,)"), "x"), "x"); }),
+  EXPECT_CONTAINS(error_of([] { parse_npy(npy(dict("|u1", "(1000000000000,)"), "x"), "x"); }),
                   "truncated data");
 }
 
 TEST(Npy, DeeplyNestedHeaderIsRefusedWithoutRecursion) {
   const std::string nested =
       "{'descr': " + std::string(100000, '[') + ", 'fortran_order': False, 'shape': ()}";
-  EXPECT_CONTAINS(message_of([&] { parse_npy(npy(nested, ""), "x"); }), "structured dtype");
+  EXPECT_CONTAINS(error_of([&] { parse_npy(npy(nested, ""), "x"); }), "structured dtype");
   const std::string in_shape =
       "{'descr': '<f8', 'fortran_order': False, 'shape': " + std::string(100000, '(') + "}";
-  EXPECT_CONTAINS(message_of([&] { parse_npy(npy(in_shape, ""), "x"); }), "bad .npy header");
+  EXPECT_CONTAINS(error_of([&] { parse_npy(npy(in_shape, ""), "x"); }), "bad .npy header");
 }
 
 // Every prefix and many random corruptions of a valid file either parse or
@@ -407,13 +401,13 @@ TEST(Npy, StringWidthIsTheLongestInCodePoints) {
 }
 
 TEST(Npy, InvalidUtf8AndInconsistentArraysAreRefusedOnWrite) {
-  EXPECT_CONTAINS(message_of([] {
+  EXPECT_CONTAINS(error_of([] {
                     serialize_npy(NdArray::from_strings({"ok", "caf\xe9"}, {2}));
                   }),
                   "string element 1 is not valid UTF-8");
   NdArray short_data = NdArray::from_doubles({1, 2}, {2});
   short_data.shape = {3};
-  EXPECT_CONTAINS(message_of([&] { serialize_npy(short_data); }), "needs 24 bytes, found 16");
+  EXPECT_CONTAINS(error_of([&] { serialize_npy(short_data); }), "needs 24 bytes, found 16");
 }
 
 TEST(Npy, WriteNpyCreatesAFileThatReadNpyReads) {
@@ -422,9 +416,9 @@ TEST(Npy, WriteNpyCreatesAFileThatReadNpyReads) {
   std::filesystem::create_directories(dir);
   write_npy(dir / "x.npy", NdArray::from_int64s({1, 2, 3}, {3}));
   EXPECT_EQ(read_npy(dir / "x.npy").to_int64s(), (std::vector<std::int64_t>{1, 2, 3}));
-  EXPECT_CONTAINS(message_of([&] { read_npy(dir / "missing.npy"); }), "missing.npy: no such file");
+  EXPECT_CONTAINS(error_of([&] { read_npy(dir / "missing.npy"); }), "missing.npy: no such file");
   EXPECT_CONTAINS(
-      message_of([&] { write_npy(dir / "y.npy", NdArray::from_strings({"\xff"}, {1})); }),
+      error_of([&] { write_npy(dir / "y.npy", NdArray::from_strings({"\xff"}, {1})); }),
       "writing " + (dir / "y.npy").string() + ": cannot serialise");
   EXPECT_FALSE(std::filesystem::exists(dir / "y.npy"));
   std::filesystem::remove_all(dir);

@@ -1,3 +1,4 @@
+#include "error_message.h"
 #include "tavrnn/io/npz.h"
 
 #include <gtest/gtest.h>
@@ -105,14 +106,7 @@ class Npz : public ::testing::Test {
   fs::path dir_;
 };
 
-std::string message_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
 
 #define EXPECT_CONTAINS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
@@ -174,16 +168,16 @@ TEST_F(Npz, MemberNamesLoseTheNpySuffixAndOtherMembersAreSkipped) {
 
 TEST_F(Npz, NotAZipArchiveSaysSoAndNamesTheFile) {
   write_bytes(file("rec.npz"), serialize_npy(NdArray::scalar(1.0)));
-  EXPECT_EQ(message_of([&] { read_npz(file("rec.npz")); }),
+  EXPECT_EQ(error_of([&] { read_npz(file("rec.npz")); }),
             "reading " + file("rec.npz").string() + ": not a zip archive (is it an .npz?)");
   write_bytes(file("empty.npz"), "");
-  EXPECT_CONTAINS(message_of([&] { read_npz(file("empty.npz")); }), "empty.npz: empty file");
+  EXPECT_CONTAINS(error_of([&] { read_npz(file("empty.npz")); }), "empty.npz: empty file");
 }
 
 TEST_F(Npz, MissingFileAndDirectoryAreNamed) {
-  EXPECT_CONTAINS(message_of([&] { read_npz(file("absent.npz")); }), "absent.npz: no such file");
+  EXPECT_CONTAINS(error_of([&] { read_npz(file("absent.npz")); }), "absent.npz: no such file");
   fs::create_directories(file("folder.npz"));
-  EXPECT_CONTAINS(message_of([&] { read_npz(file("folder.npz")); }),
+  EXPECT_CONTAINS(error_of([&] { read_npz(file("folder.npz")); }),
                   "folder.npz: expected a file, found a directory");
 }
 
@@ -192,7 +186,7 @@ TEST_F(Npz, TruncatedArchiveIsRefused) {
   const std::string whole = read_bytes(file("rec.npz"));
   for (const std::size_t keep : {whole.size() / 2, whole.size() - 10, std::size_t{30}}) {
     write_bytes(file("cut.npz"), whole.substr(0, keep));
-    EXPECT_CONTAINS(message_of([&] { read_npz(file("cut.npz")); }),
+    EXPECT_CONTAINS(error_of([&] { read_npz(file("cut.npz")); }),
                     "reading " + file("cut.npz").string());
   }
 }
@@ -205,7 +199,7 @@ TEST_F(Npz, CorruptedMemberFailsTheChecksum) {
   ASSERT_NE(at, std::string::npos);
   bytes[at] ^= 0x40;  // flips a bit of the last double, leaving the .npy well-formed
   write_bytes(file("rec.npz"), bytes);
-  const std::string message = message_of([&] { read_npz(file("rec.npz")); });
+  const std::string message = error_of([&] { read_npz(file("rec.npz")); });
   EXPECT_CONTAINS(message, "rec.npz: array 'x'");
   EXPECT_CONTAINS(message, "CRC");
 }
@@ -215,7 +209,7 @@ TEST_F(Npz, MemberErrorsNameTheFileAndTheArray) {
                              "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }" +
                              std::string(13, ' ') + "\n" + "12345678";
   write_zip(file("rec.npz"), {{"counts.npy", pickle}});
-  EXPECT_EQ(message_of([&] { read_npz(file("rec.npz")); }),
+  EXPECT_EQ(error_of([&] { read_npz(file("rec.npz")); }),
             "reading " + file("rec.npz").string() +
                 ": array 'counts': expected a numeric or string dtype, found object ('|O'); "
                 "object arrays are pickles, which tavrnn does not load");
@@ -226,9 +220,9 @@ TEST_F(Npz, RequireArrayListsTheArraysThatArePresent) {
   arrays.emplace("b", NdArray::scalar(1));
   arrays.emplace("a", NdArray::scalar(2));
   EXPECT_EQ(require_array(arrays, "a", "rec.npz").as_double(0), 2.0);
-  EXPECT_EQ(message_of([&] { require_array(arrays, "counts", "rec.npz"); }),
+  EXPECT_EQ(error_of([&] { require_array(arrays, "counts", "rec.npz"); }),
             "reading rec.npz: missing array 'counts' (found: a, b)");
-  EXPECT_EQ(message_of([&] { require_array({}, "counts", "rec.npz"); }),
+  EXPECT_EQ(error_of([&] { require_array({}, "counts", "rec.npz"); }),
             "reading rec.npz: missing array 'counts' (found: no arrays)");
 }
 
@@ -239,18 +233,18 @@ TEST_F(Npz, EmptyArchiveRoundTrips) {
 
 TEST_F(Npz, DuplicateOrEmptyNamesAreRefused) {
   const NdArray one = NdArray::scalar(1);
-  EXPECT_CONTAINS(message_of([&] {
+  EXPECT_CONTAINS(error_of([&] {
                     write_npz(file("d.npz"), {{"x", one}, {"x", one}});
                   }),
                   "array 'x' is given twice");
-  EXPECT_CONTAINS(message_of([&] { write_npz(file("d.npz"), {{"", one}}); }), "empty name");
+  EXPECT_CONTAINS(error_of([&] { write_npz(file("d.npz"), {{"", one}}); }), "empty name");
   EXPECT_FALSE(fs::exists(file("d.npz")));
 }
 
 TEST_F(Npz, FailedWriteKeepsTheOldFileAndLeavesNoTemporary) {
   write_npz(file("rec.npz"), sample_arrays());
   const std::string before = read_bytes(file("rec.npz"));
-  const std::string message = message_of([&] {
+  const std::string message = error_of([&] {
     write_npz(file("rec.npz"),
               {{"ok", NdArray::scalar(1)}, {"labels", NdArray::from_strings({"caf\xe9"}, {1})}});
   });
@@ -267,7 +261,7 @@ TEST_F(Npz, SameArraysGiveByteIdenticalArchives) {
 }
 
 TEST_F(Npz, WritingIntoAMissingDirectoryNamesIt) {
-  EXPECT_CONTAINS(message_of([&] { write_npz(file("no/such/dir/rec.npz"), sample_arrays()); }),
+  EXPECT_CONTAINS(error_of([&] { write_npz(file("no/such/dir/rec.npz"), sample_arrays()); }),
                   "does not exist");
 }
 

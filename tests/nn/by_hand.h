@@ -10,6 +10,14 @@
 
 namespace tavrnn::nn::by_hand {
 
+// Float64 computed two ways agrees to rounding.
+constexpr double kTolerance = 1e-12;
+
+// Standard normal (times `scale`) float64 values of `shape` from `gen`.
+inline torch::Tensor random_normal(std::vector<int64_t> shape, at::Generator& gen, double scale = 1.0) {
+  return torch::empty(shape, torch::kFloat64).normal_(0, scale, gen);
+}
+
 // The largest |actual - expected|, after checking the shapes agree.
 inline double max_abs_diff(const torch::Tensor& actual, const torch::Tensor& expected) {
   EXPECT_EQ(actual.sizes(), expected.sizes());

@@ -19,9 +19,10 @@ namespace {
 
 using test_support::error_of;
 
-constexpr double kTolerance = 1e-12;
 
+using by_hand::kTolerance;
 using by_hand::max_abs_diff;
+using by_hand::random_normal;
 
 // 4 nodes with self loops; degrees 3, 3, 2, 2.
 torch::Tensor small_graph() {
@@ -42,9 +43,6 @@ torch::Tensor random_graph(int64_t n, double density, at::Generator& gen) {
   return a;
 }
 
-torch::Tensor random_normal(std::vector<int64_t> shape, at::Generator& gen) {
-  return torch::empty(shape, torch::kFloat64).normal_(0, 1, gen);
-}
 
 GraphConv float64_conv(GraphConvOptions options, at::Generator& gen) {
   GraphConv conv(options);

@@ -16,12 +16,13 @@
 namespace tavrnn::nn {
 namespace {
 
-constexpr double kTolerance = 1e-12;
 constexpr int64_t kNodes = 6;
 constexpr int64_t kInput = 5;
 constexpr int64_t kHidden = 4;
 
+using by_hand::kTolerance;
 using by_hand::max_abs_diff;
+using by_hand::random_normal;
 
 // A ring of kNodes with self loops and one chord: degrees 3 and 4.
 torch::Tensor ring_graph() {
@@ -35,9 +36,6 @@ torch::Tensor ring_graph() {
   return a;
 }
 
-torch::Tensor random_normal(std::vector<int64_t> shape, at::Generator& gen, double scale = 1.0) {
-  return torch::empty(shape, torch::kFloat64).normal_(0, scale, gen);
-}
 
 // Glorot Thetas from `gen`, and non-zero biases (reset leaves them zero,
 // which would hide a bias added to the wrong gate).

@@ -14,16 +14,16 @@
 namespace tavrnn::nn {
 namespace {
 
-constexpr double kTolerance = 1e-12;
-constexpr int64_t kNodes = 4;   // N', the last one standing for the history node
-constexpr int64_t kHidden = 3;  // H
+constexpr int64_t kStateNodes = 4;  // N', the last one standing for the history node
+constexpr int64_t kStateWidth = 3;  // H
 
+using by_hand::kTolerance;
 using by_hand::max_abs_diff;
 
 std::vector<torch::Tensor> random_states(int64_t count, at::Generator& gen, double scale = 2.0) {
   std::vector<torch::Tensor> states;
   for (int64_t t = 0; t < count; ++t) {
-    states.push_back(torch::empty({kNodes, kHidden}, torch::kFloat64).normal_(0, scale, gen));
+    states.push_back(torch::empty({kStateNodes, kStateWidth}, torch::kFloat64).normal_(0, scale, gen));
   }
   return states;
 }
@@ -56,7 +56,7 @@ HandAttention attend_by_hand(const TemporalAttention& attention, const std::vect
   std::vector<double> scores;
   for (std::size_t s = first; s < states.size(); ++s) {
     const auto k = linear(attention->key, summarise(states[s]));
-    scores.push_back(torch::dot(q, k).item<double>() / std::sqrt(static_cast<double>(kHidden)));
+    scores.push_back(torch::dot(q, k).item<double>() / std::sqrt(static_cast<double>(kStateWidth)));
   }
   const double top = *std::max_element(scores.begin(), scores.end());
   double total = 0.0;
@@ -65,7 +65,7 @@ HandAttention attend_by_hand(const TemporalAttention& attention, const std::vect
     out.weights.push_back(std::exp(score - top));
     total += out.weights.back();
   }
-  out.state = torch::zeros({kNodes, kHidden}, torch::kFloat64);
+  out.state = torch::zeros({kStateNodes, kStateWidth}, torch::kFloat64);
   for (std::size_t i = 0; i < out.weights.size(); ++i) {
     out.weights[i] /= total;
     out.state += out.weights[i] * linear(attention->value, states[first + i]);
@@ -83,7 +83,7 @@ void expect_matches_hand(const AttentionOutput& actual, const HandAttention& exp
 }
 
 TEST(TemporalAttention, RegistersQueryKeyAndValueLinears) {
-  TemporalAttention attention(TemporalAttentionOptions{kHidden});
+  TemporalAttention attention(TemporalAttentionOptions{kStateWidth});
   const auto named = attention->named_parameters();
   const std::vector<std::string> expected = {"query.weight", "query.bias", "key.weight",
                                              "key.bias",     "value.weight", "value.bias"};
@@ -91,13 +91,13 @@ TEST(TemporalAttention, RegistersQueryKeyAndValueLinears) {
   for (const auto& item : named) {
     const bool is_weight = item.key().find("weight") != std::string::npos;
     const std::vector<int64_t> shape =
-        is_weight ? std::vector<int64_t>{kHidden, kHidden} : std::vector<int64_t>{kHidden};
+        is_weight ? std::vector<int64_t>{kStateWidth, kStateWidth} : std::vector<int64_t>{kStateWidth};
     EXPECT_EQ(item.value().sizes(), shape) << item.key();
   }
 }
 
 TEST(TemporalAttention, DefaultsAttendOverEveryStateWithTheLastNode) {
-  const TemporalAttentionOptions options(kHidden);
+  const TemporalAttentionOptions options(kStateWidth);
   EXPECT_EQ(options.width(), 0);
   EXPECT_EQ(options.summary(), AttentionSummary::LastNode);
   TemporalAttention attention(options);
@@ -109,7 +109,7 @@ TEST(TemporalAttention, DefaultsAttendOverEveryStateWithTheLastNode) {
 TEST(TemporalAttention, OutputIsTheWeightedSumOfValuesRecomputedByHand) {
   auto gen = at::detail::createCPUGenerator(41);
   for (auto summary : {AttentionSummary::LastNode, AttentionSummary::Mean}) {
-    TemporalAttention attention = float64_attention(TemporalAttentionOptions(kHidden).summary(summary), gen);
+    TemporalAttention attention = float64_attention(TemporalAttentionOptions(kStateWidth).summary(summary), gen);
     const auto states = random_states(5, gen);
     expect_matches_hand(attention->forward(states), attend_by_hand(attention, states, 0, summary));
   }
@@ -120,17 +120,17 @@ TEST(TemporalAttention, ScoresAreQueryOfNewestDotKeyOverSqrtHidden) {
   // last rows are a_1 = (1, 0, 0), a_2 = (2, 1, 0), q = a_2 and the scores are
   // 2 / sqrt(3) and 5 / sqrt(3), so alpha_1 = 1 / (1 + e^(3 / sqrt(3))).
   auto gen = at::detail::createCPUGenerator(42);
-  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kHidden), gen);
+  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kStateWidth), gen);
   {
     torch::NoGradGuard no_grad;
     for (auto* layer : {&attention->query, &attention->key, &attention->value}) {
-      (*layer)->weight.copy_(torch::eye(kHidden, torch::kFloat64));
+      (*layer)->weight.copy_(torch::eye(kStateWidth, torch::kFloat64));
       (*layer)->bias.zero_();
     }
   }
   auto states = random_states(2, gen);
-  states[0][kNodes - 1].copy_(torch::tensor({1.0, 0.0, 0.0}, torch::kFloat64));
-  states[1][kNodes - 1].copy_(torch::tensor({2.0, 1.0, 0.0}, torch::kFloat64));
+  states[0][kStateNodes - 1].copy_(torch::tensor({1.0, 0.0, 0.0}, torch::kFloat64));
+  states[1][kStateNodes - 1].copy_(torch::tensor({2.0, 1.0, 0.0}, torch::kFloat64));
   const auto out = attention->forward(states);
   const double alpha_1 = 1.0 / (1.0 + std::exp(3.0 / std::sqrt(3.0)));
   ASSERT_EQ(out.weights.size(0), 2);
@@ -141,7 +141,7 @@ TEST(TemporalAttention, ScoresAreQueryOfNewestDotKeyOverSqrtHidden) {
 
 TEST(TemporalAttention, WeightsAreNonNegativeAndSumToOne) {
   auto gen = at::detail::createCPUGenerator(43);
-  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kHidden), gen);
+  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kStateWidth), gen);
   for (int64_t count = 1; count <= 7; ++count) {
     const auto out = attention->forward(random_states(count, gen, 5.0));
     ASSERT_EQ(out.weights.sizes(), (std::vector<int64_t>{count}));
@@ -152,7 +152,7 @@ TEST(TemporalAttention, WeightsAreNonNegativeAndSumToOne) {
 
 TEST(TemporalAttention, OneStepSequenceAttendsOnlyToItself) {
   auto gen = at::detail::createCPUGenerator(44);
-  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kHidden), gen);
+  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kStateWidth), gen);
   const auto states = random_states(1, gen);
   const auto out = attention->forward(states);
   ASSERT_EQ(out.weights.sizes(), (std::vector<int64_t>{1}));
@@ -165,7 +165,7 @@ TEST(TemporalAttention, OneStepSequenceAttendsOnlyToItself) {
 
 TEST(TemporalAttention, WidthLimitsAttentionToTheNewestStates) {
   auto gen = at::detail::createCPUGenerator(45);
-  TemporalAttention narrow = float64_attention(TemporalAttentionOptions(kHidden).width(2), gen);
+  TemporalAttention narrow = float64_attention(TemporalAttentionOptions(kStateWidth).width(2), gen);
   const auto states = random_states(5, gen);
   const auto out = narrow->forward(states);
   ASSERT_EQ(out.weights.sizes(), (std::vector<int64_t>{2}));
@@ -181,7 +181,7 @@ TEST(TemporalAttention, WidthLimitsAttentionToTheNewestStates) {
 
 TEST(TemporalAttention, WidthOfOneGivesValueOfTheNewestState) {
   auto gen = at::detail::createCPUGenerator(46);
-  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kHidden).width(1), gen);
+  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kStateWidth).width(1), gen);
   const auto states = random_states(4, gen);
   const auto out = attention->forward(states);
   ASSERT_EQ(out.weights.sizes(), (std::vector<int64_t>{1}));
@@ -192,7 +192,7 @@ TEST(TemporalAttention, WidthOfOneGivesValueOfTheNewestState) {
 
 TEST(TemporalAttention, WidthBeyondTheSequenceAttendsOverEveryState) {
   auto gen = at::detail::createCPUGenerator(47);
-  TemporalAttention wide = float64_attention(TemporalAttentionOptions(kHidden).width(8), gen);
+  TemporalAttention wide = float64_attention(TemporalAttentionOptions(kStateWidth).width(8), gen);
   const auto states = random_states(3, gen);
   const auto out = wide->forward(states);
   ASSERT_EQ(out.weights.sizes(), (std::vector<int64_t>{3}));
@@ -201,12 +201,12 @@ TEST(TemporalAttention, WidthBeyondTheSequenceAttendsOverEveryState) {
 
 TEST(TemporalAttention, LastNodeSummaryReadsOnlyTheLastNodeForTheWeights) {
   auto gen = at::detail::createCPUGenerator(48);
-  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kHidden), gen);
+  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kStateWidth), gen);
   const auto states = random_states(4, gen);
   auto changed = states;
   for (auto& s : changed) {
     s = s.clone();
-    s.narrow(0, 0, kNodes - 1).normal_(0, 2.0, gen);
+    s.narrow(0, 0, kStateNodes - 1).normal_(0, 2.0, gen);
   }
   const auto before = attention->forward(states);
   const auto after = attention->forward(changed);
@@ -217,7 +217,7 @@ TEST(TemporalAttention, LastNodeSummaryReadsOnlyTheLastNodeForTheWeights) {
 TEST(TemporalAttention, MeanSummaryReadsTheMeanOverNodes) {
   auto gen = at::detail::createCPUGenerator(49);
   TemporalAttention attention =
-      float64_attention(TemporalAttentionOptions(kHidden).summary(AttentionSummary::Mean), gen);
+      float64_attention(TemporalAttentionOptions(kStateWidth).summary(AttentionSummary::Mean), gen);
   const auto states = random_states(4, gen);
   const auto before = attention->forward(states);
 
@@ -225,25 +225,25 @@ TEST(TemporalAttention, MeanSummaryReadsTheMeanOverNodes) {
   auto same_mean = states;
   for (auto& s : same_mean) {
     s = s.clone();
-    const auto shift = torch::empty({kHidden}, torch::kFloat64).normal_(0, 2.0, gen);
+    const auto shift = torch::empty({kStateWidth}, torch::kFloat64).normal_(0, 2.0, gen);
     s[0] += shift;
-    s[kNodes - 1] -= shift;
+    s[kStateNodes - 1] -= shift;
   }
   EXPECT_LT(max_abs_diff(attention->forward(same_mean).weights, before.weights), kTolerance);
 
   // Shifting one state's nodes other than the last changes its mean, and the weights.
   auto other_mean = states;
   other_mean[0] = other_mean[0].clone();
-  other_mean[0].narrow(0, 0, kNodes - 1) += 3.0;
+  other_mean[0].narrow(0, 0, kStateNodes - 1) += 3.0;
   EXPECT_GT((attention->forward(other_mean).weights - before.weights).abs().max().item<double>(), 1e-6);
 }
 
 TEST(TemporalAttention, EqualSummariesGiveUniformWeights) {
   auto gen = at::detail::createCPUGenerator(50);
-  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kHidden), gen);
+  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kStateWidth), gen);
   auto states = random_states(5, gen);
   const auto shared_last_row = torch::tensor({0.7, -1.2, 2.0}, torch::kFloat64);
-  for (auto& s : states) s[kNodes - 1].copy_(shared_last_row);
+  for (auto& s : states) s[kStateNodes - 1].copy_(shared_last_row);
   const auto out = attention->forward(states);
   for (int64_t i = 0; i < 5; ++i) EXPECT_NEAR(out.weights[i].item<double>(), 0.2, kTolerance) << i;
   EXPECT_LT(max_abs_diff(out.state, attend_by_hand(attention, states, 0, AttentionSummary::LastNode).state),
@@ -252,7 +252,7 @@ TEST(TemporalAttention, EqualSummariesGiveUniformWeights) {
 
 TEST(TemporalAttention, KeyBiasShiftsEveryScoreAlikeAndSoChangesNothing) {
   auto gen = at::detail::createCPUGenerator(51);
-  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kHidden), gen);
+  TemporalAttention attention = float64_attention(TemporalAttentionOptions(kStateWidth), gen);
   const auto states = random_states(4, gen);
   const auto before = attention->forward(states);
   {
@@ -265,7 +265,7 @@ TEST(TemporalAttention, KeyBiasShiftsEveryScoreAlikeAndSoChangesNothing) {
 }
 
 TEST(TemporalAttention, RejectsAnEmptySequence) {
-  TemporalAttention attention(TemporalAttentionOptions{kHidden});
+  TemporalAttention attention(TemporalAttentionOptions{kStateWidth});
   try {
     attention->forward({});
     FAIL() << "expected an error";
@@ -275,11 +275,11 @@ TEST(TemporalAttention, RejectsAnEmptySequence) {
 }
 
 TEST(TemporalAttention, RejectsStatesOfMismatchedShapes) {
-  TemporalAttention attention(TemporalAttentionOptions{kHidden});
+  TemporalAttention attention(TemporalAttentionOptions{kStateWidth});
   attention->to(torch::kFloat64);
-  const auto good = torch::ones({kNodes, kHidden}, torch::kFloat64);
-  EXPECT_THROW(attention->forward({good, torch::ones({kNodes + 1, kHidden}, torch::kFloat64)}), c10::Error);
-  EXPECT_THROW(attention->forward({torch::ones({kNodes, kHidden + 1}, torch::kFloat64)}), c10::Error);
+  const auto good = torch::ones({kStateNodes, kStateWidth}, torch::kFloat64);
+  EXPECT_THROW(attention->forward({good, torch::ones({kStateNodes + 1, kStateWidth}, torch::kFloat64)}), c10::Error);
+  EXPECT_THROW(attention->forward({torch::ones({kStateNodes, kStateWidth + 1}, torch::kFloat64)}), c10::Error);
   EXPECT_NO_THROW(attention->forward({good, good}));
 }
 

@@ -16,7 +16,6 @@
 namespace tavrnn {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using test_support::error_of;
 
@@ -72,7 +71,7 @@ TEST(FirstPrincipalAxis, LargestLoadingRuleHoldsWherePcaOrientsByTheLargestScore
 TEST(FirstPrincipalAxis, NonFiniteBinsAreLeftOutAndStayNaN) {
   Behaviour b = tilted_track(21);
   const Behaviour clean = first_principal_axis(b, "test");
-  b.values.insert(b.values.begin() + 20, {kNaN, 7.0});  // a bin with a missing x
+  b.values.insert(b.values.begin() + 20, {kMissingSample, 7.0});  // a bin with a missing x
   const Behaviour pc = first_principal_axis(b, "test");
   ASSERT_EQ(pc.values.size(), 22u);
   EXPECT_TRUE(std::isnan(pc.values[10]));
@@ -84,7 +83,7 @@ TEST(FirstPrincipalAxis, ConstantOrMissingBehaviourIsAnError) {
   EXPECT_NE(error_of([] { first_principal_axis(Behaviour{2, {1, 2, 1, 2, 1, 2}, {}}, "rec.npz"); })
                 .find("rec.npz: first principal axis of the behaviour: expected a behaviour that varies"),
             std::string::npos);
-  EXPECT_NE(error_of([] { first_principal_axis(Behaviour{2, {1, kNaN, kNaN, 2}, {}}, "rec.npz"); })
+  EXPECT_NE(error_of([] { first_principal_axis(Behaviour{2, {1, kMissingSample, kMissingSample, 2}, {}}, "rec.npz"); })
                 .find("expected at least 2 bins where every dimension is finite, found 0"),
             std::string::npos);
 }
@@ -93,7 +92,7 @@ TEST(BehaviourLabels, PercentBoundsAreFractionsOfTheSpan) {
   // Values -10..10: 15% of the span is -7, 85% is 7.
   std::vector<double> v;
   for (int i = -10; i <= 10; ++i) v.push_back(i);
-  v.push_back(kNaN);
+  v.push_back(kMissingSample);
   const Categorical labels =
       label_behaviour_ranges(Behaviour{1, v, {"pc1"}}, "start:0%:15%,end:85%:100%]", "test");
   EXPECT_EQ(labels.names, (std::vector<std::string>{"start", "end"}));
@@ -115,7 +114,7 @@ TEST(BehaviourLabels, ErrorsNameWhatWasWrong) {
   EXPECT_NE(error_of([] { label_behaviour_ranges(Behaviour{2, {0, 1, 2, 3}, {}}, "a:0%:10%", "rec.npz"); })
                 .find("expected a 1-D behaviour (reduce it with `behaviour-axis` first-pc), found 2"),
             std::string::npos);
-  EXPECT_NE(error_of([] { label_behaviour_ranges(Behaviour{1, {3, 3, kNaN}, {}}, "a:0%:10%", "rec.npz"); })
+  EXPECT_NE(error_of([] { label_behaviour_ranges(Behaviour{1, {3, 3, kMissingSample}, {}}, "a:0%:10%", "rec.npz"); })
                 .find("every finite value equal to 3"),
             std::string::npos);
   EXPECT_NE(error_of([] {
@@ -131,7 +130,7 @@ TEST(Rebin, SumsCountsAndKeepsTrialsLabelsAndBehaviour) {
   // 2 units x 7 bins: rebinning by 3 keeps 2 bins (the 7th bin is dropped).
   Recording r(Activity{2, 7, {1, 0, 1, 0, 2, 0, 9, 0, 1, 1, 1, 1, 1, 9}}, 0.001, {"a", "b"}, "test");
   r.set_labels(Categorical{{0, 0, 1, 1, Categorical::kMissing, 0, 1}, {"x", "y"}});
-  r.set_behaviour(Behaviour{1, {1, 2, kNaN, 4, 5, 6, 7}, {"pos"}});
+  r.set_behaviour(Behaviour{1, {1, 2, kMissingSample, 4, 5, 6, 7}, {"pos"}});
   r.set_trials({{0, 3}, {3, 6}});
   r.set_start_time_s(2.5);
   const Recording c = rebin(r, 3, "test");

@@ -12,7 +12,6 @@
 namespace tavrnn {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using test_support::error_of;
 
@@ -81,7 +80,7 @@ TEST(Binning, InvalidOptionsAreErrors) {
             }).find("rec.csv: bin_width_s: expected a positive number of seconds, found 0"),
             std::string::npos);
   BinningOptions nan_width;
-  nan_width.bin_width_s = kNaN;
+  nan_width.bin_width_s = kMissingSample;
   EXPECT_NE(error_of([&] { bin_spike_trains(trains, nan_width, "r"); }), "");
   BinningOptions backwards;
   backwards.start_s = 2.0;
@@ -115,7 +114,7 @@ TEST(SpikeTrains, ValidateNamesTheUnitAndSpikeIndex) {
   EXPECT_NE(error_of([] { two_units({-1.0}, {}).validate("s"); }).find("unit 'a' spike 0"),
             std::string::npos);
   EXPECT_NE(error_of([] {
-              two_units({0.0, kNaN}, {}).validate("s");
+              two_units({0.0, kMissingSample}, {}).validate("s");
             }).find("spike 1"),
             std::string::npos);
   EXPECT_NE(error_of([] { SpikeTrains{{"a"}, {}}.validate("s"); }), "");
@@ -165,8 +164,8 @@ TEST(Resample, BinWithoutSamplesIsInterpolatedAtItsCentre) {
 
 TEST(Resample, BinWhoseSamplesAreAllMissingIsNaN) {
   SampledSignal s = video_signal(10);
-  s.values[2] = kNaN;
-  s.values[3] = kNaN;  // one of the two samples of bin 2
+  s.values[2] = kMissingSample;
+  s.values[3] = kMissingSample;  // one of the two samples of bin 2
   const Behaviour b = resample_onto_bins(s, 3, 0.025, 0.0, ResampleMethod::BinMean);
   EXPECT_TRUE(std::isnan(b.values[1]));
   EXPECT_DOUBLE_EQ(b.values[2], 16.0);
@@ -188,7 +187,7 @@ TEST(Resample, TwoDimensionsAreResampledIndependently) {
   SampledSignal s;
   s.times_s = {0.0, 0.1, 0.2};
   s.n_dims = 2;
-  s.values = {0.0, 10.0, 1.0, 20.0, 2.0, kNaN};
+  s.values = {0.0, 10.0, 1.0, 20.0, 2.0, kMissingSample};
   const Behaviour b = resample_onto_bins(s, 2, 0.1, 0.0, ResampleMethod::BinMean);
   ASSERT_EQ(b.values.size(), 4u);
   EXPECT_DOUBLE_EQ(b.values[0], 0.0);
@@ -217,7 +216,7 @@ TEST(Resample, UnorderedTimesOrBadSizesAreErrors) {
 TEST(Discretise, RatTrackRangesGiveThreeClasses) {
   const auto ranges = parse_labelled_ranges("near:0:0.2,middle:0.7:0.9,far:1.4:1.6]");
   const std::vector<double> position{0.0, 0.1, 0.2, 0.5,  0.7,  0.89,
-                                     0.9, 1.4, 1.6, 1.65, kNaN, -0.1};
+                                     0.9, 1.4, 1.6, 1.65, kMissingSample, -0.1};
   const Categorical labels = discretise(position, ranges);
   EXPECT_EQ(labels.names, (std::vector<std::string>{"near", "middle", "far"}));
   const int u = Categorical::kMissing;

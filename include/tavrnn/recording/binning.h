@@ -1,5 +1,6 @@
 #pragma once
 // From spike times to counts, and from sampled behaviour to bins.
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ Activity bin_spike_trains(const SpikeTrains& trains, const BinningOptions& optio
                           const std::string& origin);
 
 // A signal sampled at its own times (e.g. video position at 60 Hz).
+// A sample or bin without a value (tracking gap, outside the signal's span).
+inline constexpr double kMissingSample = std::numeric_limits<double>::quiet_NaN();
+
 struct SampledSignal {
   std::vector<double> times_s;  // ascending
   std::size_t n_dims = 1;
