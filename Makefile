@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_JOBS ?= 2
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test demo bench python clean
 
 all: build
 
@@ -25,6 +25,9 @@ test: build
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)/tavrnn
+
+python: build
+	@scripts/python-env.sh $(BUILD_DIR)
 
 bench: build
 	@scripts/run-benchmarks.sh $(BUILD_DIR)

@@ -24,6 +24,9 @@ PACKAGES=(
   plplot-driver-cairo     # PLplot's pngcairo and svgcairo devices
   fonts-dejavu-core       # the font cairo/pango draws figure text with
   libgtest-dev libbenchmark-dev
+  # the Python module (python/): pybind11, Debian's interpreter and numpy;
+  # venv for `make python`; pytest runs its tests
+  pybind11-dev python3-dev python3-venv python3-pytest
   # Python oracles used by the tests (never by the tool)
   python3 python3-numpy python3-scipy python3-sklearn python3-h5py
   python3-pil             # decodes the report's screenshot and the figures' PNGs in tests

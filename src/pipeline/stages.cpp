@@ -152,11 +152,13 @@ train::Embeddings embed(train::SequenceModel& model, const graphs::GraphSequence
   return train::embed(model, data, sequence.history_node_index(), settings.sample_z, generator);
 }
 
-std::unique_ptr<train::SequenceModel> load_model(const fs::path& checkpoint, const DeviceSettings& device) {
+std::unique_ptr<train::SequenceModel> load_model(const fs::path& checkpoint, const DeviceSettings& device,
+                                                 train::TrainingState* state) {
   const auto config = train::ModelConfig::from_json(train::read_checkpoint_config(checkpoint).at("model"));
   auto model = std::make_unique<train::SequenceModel>(config);
   const auto where = device.resolve_device();
-  train::load_checkpoint(checkpoint, *model, nullptr, nullptr, where);
+  train::TrainingState loaded = train::load_checkpoint(checkpoint, *model, nullptr, nullptr, where);
+  if (state) *state = std::move(loaded);
   model->to(where, device.resolve_dtype());
   return model;
 }
@@ -166,28 +168,34 @@ eval::EmbeddingsFile evaluation_input(const FittedModel& fitted, const graphs::G
                                          sequence.history_node_index().has_value());
 }
 
+void set_window_labels(eval::EmbeddingsFile& e, Categorical labels, const std::string& origin) {
+  if (labels.size() != e.n_windows()) {
+    throw Error(fmt::format("{}: {} labels for {} windows (one label per window, '-' = none)", origin,
+                            labels.size(), e.n_windows()));
+  }
+  e.window_label = std::move(labels.codes);
+  e.label_names = std::move(labels.names);
+  e.window_purity.assign(e.n_windows(), 1.0);
+}
+
+void set_unit_groups(eval::EmbeddingsFile& e, Categorical groups, const std::string& origin) {
+  if (groups.size() != e.n_units()) {
+    throw Error(fmt::format("{}: {} groups for {} units (one group per unit, '-' = none)", origin,
+                            groups.size(), e.n_units()));
+  }
+  e.groups = std::move(groups.codes);
+  e.group_names = std::move(groups.names);
+}
+
 nlohmann::json evaluate(eval::EmbeddingsFile e, const graphs::GraphSequence* graphs,
                         const EvaluateSettings& settings) {
   if (!settings.labels.empty()) {
-    const auto lines = read_lines(settings.labels);
-    if (lines.size() != e.n_windows()) {
-      throw Error(fmt::format("labels {}: {} lines for {} windows (one label per window, '-' = none)",
-                              settings.labels.string(), lines.size(), e.n_windows()));
-    }
-    Categorical labels = categories_from_lines(lines);
-    e.window_label = std::move(labels.codes);
-    e.label_names = std::move(labels.names);
-    e.window_purity.assign(e.n_windows(), 1.0);
+    set_window_labels(e, categories_from_lines(read_lines(settings.labels)),
+                      fmt::format("labels {}", settings.labels.string()));
   }
   if (!settings.groups.empty()) {
-    const auto lines = read_lines(settings.groups);
-    if (lines.size() != e.n_units()) {
-      throw Error(fmt::format("groups {}: {} lines for {} units (one group per unit, '-' = none)",
-                              settings.groups.string(), lines.size(), e.n_units()));
-    }
-    Categorical groups = categories_from_lines(lines);
-    e.groups = std::move(groups.codes);
-    e.group_names = std::move(groups.names);
+    set_unit_groups(e, categories_from_lines(read_lines(settings.groups)),
+                    fmt::format("groups {}", settings.groups.string()));
   }
   eval::EvaluationOptions options = settings.options;
   options.seed = options.decoding.first_seed;

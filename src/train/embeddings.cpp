@@ -1,10 +1,12 @@
 #include "tavrnn/train/embeddings.h"
 
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "tavrnn/io/npz.h"
 #include "tavrnn/util/ndarray_tensor.h"
 #include "tavrnn/train/trainer.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::train {
 
@@ -31,14 +33,30 @@ Embeddings embed(SequenceModel& model, const TrainingData& data,
     const auto w = out.alpha[static_cast<std::size_t>(t)].to(torch::kCPU, e.mu.scalar_type());
     e.attention[t].narrow(0, t + 1 - w.size(0), w.size(0)).copy_(w);
   }
+  const Embeddings population = embeddings_from_mu(e.mu, history_node_index);
+  e.population_mean = population.population_mean;
+  e.population_history = population.population_history;
+  model.train(true);
+  return e;
+}
+
+Embeddings embeddings_from_mu(torch::Tensor mu, std::optional<std::size_t> history_node_index) {
+  if (mu.dim() != 3) {
+    throw Error(fmt::format("embeddings: expected mu of shape [windows, nodes, dims], found {} dimensions",
+                            mu.dim()));
+  }
+  Embeddings e;
+  e.mu = std::move(mu);
   if (history_node_index) {
     const auto h = static_cast<int64_t>(*history_node_index);
+    if (h >= e.mu.size(1)) {
+      throw Error(fmt::format("embeddings: the history node is node {}, but mu has {} nodes", h, e.mu.size(1)));
+    }
     e.population_mean = e.mu.narrow(1, 0, h).mean(1);
     e.population_history = e.mu.select(1, h).clone();
   } else {
     e.population_mean = e.mu.mean(1);
   }
-  model.train(true);
   return e;
 }
 

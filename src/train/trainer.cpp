@@ -126,8 +126,13 @@ TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::pat
     progress.update(static_cast<std::size_t>(state.epochs_done),
                     fmt::format("loss {:.4g} (KL {:.3g}, NLL {:.4g})", record.loss, record.kl, record.nll));
     const bool last = state.epochs_done >= options_.epochs || state.stopped_early;
-    if (!checkpoint.empty() && (last || state.epochs_done % options_.checkpoint_every == 0)) {
-      save_checkpoint(checkpoint, model_, &optimizer, generator_, state);
+    const bool due = last || state.epochs_done % options_.checkpoint_every == 0;
+    if (!checkpoint.empty() && due) save_checkpoint(checkpoint, model_, &optimizer, generator_, state);
+    if (options_.on_epoch && !options_.on_epoch(record) && !last) {
+      if (!checkpoint.empty() && !due) save_checkpoint(checkpoint, model_, &optimizer, generator_, state);
+      result.stopped_by_caller = true;
+      spdlog::info("training stopped by the caller at epoch {}", record.epoch);
+      break;
     }
   }
   progress.finish();

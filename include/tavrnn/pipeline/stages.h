@@ -55,12 +55,18 @@ FittedModel fit(const graphs::GraphSequence& sequence, const FitSettings& settin
 // Embeddings of any sequence with as many nodes and features as the model's.
 train::Embeddings embed(train::SequenceModel& model, const graphs::GraphSequence& sequence,
                         const EmbedSettings& settings);
-// A model saved by fit (its checkpoint holds its configuration).
+// A model saved by fit (its checkpoint holds its configuration); `state`,
+// when given, receives the checkpoint's training state (log, epochs, config).
 std::unique_ptr<train::SequenceModel> load_model(const std::filesystem::path& checkpoint,
-                                                 const DeviceSettings& device);
+                                                 const DeviceSettings& device,
+                                                 train::TrainingState* state = nullptr);
 
 // The evaluation's view of in-memory embeddings (see eval/embeddings_file.h).
 eval::EmbeddingsFile evaluation_input(const FittedModel& fitted, const graphs::GraphSequence& sequence);
+// Replace the windows' labels (one per window) or the units' groups (one per
+// unit) that evaluation uses; Error naming `origin` on a count mismatch.
+void set_window_labels(eval::EmbeddingsFile& embeddings, Categorical labels, const std::string& origin);
+void set_unit_groups(eval::EmbeddingsFile& embeddings, Categorical groups, const std::string& origin);
 // Metrics (docs/evaluation.md) of `embeddings`, with `settings`' label and
 // group files applied; `graphs` (may be null) adds reconstruction.
 nlohmann::json evaluate(eval::EmbeddingsFile embeddings, const graphs::GraphSequence* graphs,

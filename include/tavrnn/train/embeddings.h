@@ -23,6 +23,12 @@ struct Embeddings {
                                      // right-aligned (column t = its own GRU output)
 };
 
+// Embeddings holding `mu` [T, N', Z] and the population embeddings derived
+// from it: the mean over the units, and the history node's row when
+// `history_node_index` names one (what embed computes; for embeddings made
+// elsewhere, e.g. handed over from Python).
+Embeddings embeddings_from_mu(torch::Tensor mu, std::optional<std::size_t> history_node_index);
+
 // Runs the model over the sequence without noise (z = mu drives the
 // recurrence, so embeddings are deterministic); with `sample_z` a second pass
 // draws z = mu + sigma eps from `generator`, as the reference does.

@@ -25,6 +25,11 @@ struct TrainerOptions {
   torch::ScalarType dtype = torch::kFloat32;
   int64_t checkpoint_every = 10;         // epochs; a checkpoint is also written at the end
   bool progress = true;
+  // Called after each epoch (and its checkpoint, when one is due) with that
+  // epoch's record; returning false stops training there, after a
+  // checkpoint of the epoch. The Python module's callback and Ctrl-C go
+  // through it. Not part of the configuration (to_json).
+  std::function<bool(const EpochRecord&)> on_epoch;
 
   nlohmann::json to_json() const;
 };
@@ -33,6 +38,7 @@ struct TrainingResult {
   TrainingState state;
   double seconds = 0;  // this call's wall time
   bool resumed = false;
+  bool stopped_by_caller = false;  // on_epoch returned false before the last epoch
 };
 
 class Trainer {

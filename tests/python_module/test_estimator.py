@@ -1,0 +1,90 @@
+"""TAVRNN follows scikit-learn's estimator conventions: clone, Pipeline,
+transform of new graphs over the same units, callbacks, Ctrl-C."""
+import os
+import signal
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+import tavrnn
+
+
+def test_clone_keeps_the_parameters_and_drops_the_fit(graphs):
+    model = tavrnn.TAVRNN(latent=4, epochs=2, lr=5e-3, attention_width=3).fit(graphs)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params()
+    assert not hasattr(copy, "model_")
+    assert copy.set_params(latent=6) is copy and copy.latent == 6
+    with pytest.raises(ValueError, match="latent"):
+        copy.set_params(laten=2)
+
+
+def test_a_pipeline_decodes_window_labels(graphs, window_labels):
+    keep = window_labels >= 0
+    population = FunctionTransformer(lambda mu: mu[:, :-1, :].mean(axis=1))  # mean over units
+    pipeline = make_pipeline(tavrnn.TAVRNN(latent=4, epochs=20, seed=2, threads=1), population,
+                             LogisticRegression(max_iter=1000))
+    pipeline.fit(graphs, window_labels)
+    predicted = pipeline.predict(graphs)
+    assert predicted.shape == window_labels.shape
+    assert np.mean(predicted[keep] == window_labels[keep]) > 0.5
+
+
+def test_transform_of_other_graphs_over_the_same_units(recording, graphs):
+    model = tavrnn.TAVRNN(latent=4, epochs=3, threads=1).fit(graphs)
+    other = tavrnn.build_graphs(recording, windows="sliding:100:100", theta=0.3, history_node=True,
+                                features="rows")
+    mu = model.transform(other)
+    assert mu.shape == (len(other), graphs.n_nodes, 4)
+    assert np.isfinite(mu).all()
+
+
+def test_callback_sees_every_epoch_and_can_stop(graphs):
+    seen = []
+
+    def callback(epoch, loss, kl, nll):
+        seen.append((epoch, loss))
+        return epoch < 4
+
+    model = tavrnn.TAVRNN(latent=4, epochs=50, callback=callback, threads=1).fit(graphs)
+    assert [e for e, _ in seen] == [1, 2, 3, 4]
+    assert model.n_epochs_ == 4 and list(model.loss_history_) == [loss for _, loss in seen]
+
+
+def test_ctrl_c_stops_at_the_epoch_end_with_the_checkpoint_written(graphs, tmp_path):
+    checkpoint = tmp_path / "model.pt"
+
+    def interrupt_at_three(epoch, loss, kl, nll):
+        if epoch == 3:
+            os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C does
+
+    with pytest.raises(KeyboardInterrupt):
+        tavrnn.TAVRNN(latent=4, epochs=100, checkpoint=checkpoint, checkpoint_every=50,
+                      callback=interrupt_at_three, threads=1).fit(graphs)
+    saved = tavrnn.load(checkpoint)
+    assert saved.n_epochs_ == 3, "the checkpoint holds the last finished epoch"
+
+
+def test_an_exception_in_the_callback_propagates(graphs):
+    def broken(epoch, loss, kl, nll):
+        raise RuntimeError("callback failed")
+
+    with pytest.raises(RuntimeError, match="callback failed"):
+        tavrnn.TAVRNN(latent=4, epochs=5, callback=broken).fit(graphs)
+
+
+def test_same_seed_same_numbers(graphs):
+    a = tavrnn.TAVRNN(latent=4, epochs=3, seed=9, threads=1).fit_transform(graphs)
+    b = tavrnn.TAVRNN(latent=4, epochs=3, seed=9, threads=1).fit_transform(graphs)
+    c = tavrnn.TAVRNN(latent=4, epochs=3, seed=10, threads=1).fit_transform(graphs)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_version_and_build_info():
+    info = tavrnn.build_info()
+    assert tavrnn.__version__ == info["tavrnn"]
+    assert info["blas"] and info["threads"] >= 1
