@@ -27,6 +27,7 @@ PACKAGES=(
   # the Python module (python/): pybind11, Debian's interpreter and numpy;
   # venv for `make python`; pytest runs its tests
   pybind11-dev python3-dev python3-venv python3-pytest
+  python3-torch           # tests that the module and Debian's torch share one process
   # Python oracles used by the tests (never by the tool)
   python3 python3-numpy python3-scipy python3-sklearn python3-h5py
   python3-pil             # decodes the report's screenshot and the figures' PNGs in tests
