@@ -1,4 +1,5 @@
 // tavrnn.GraphSequence (numpy views of W and A) and build_graphs.
+#include <algorithm>
 #include <vector>
 
 #include <pybind11/stl.h>
@@ -26,7 +27,7 @@ void bind_graphs(py::module_& m) {
 one per window (docs/graphs.md), as `tavrnn graphs` writes them to .npz.
 
 W and A are [T, N', N'] float64 arrays (N' = units + the history node, if any);
-window_ranges lists each window's [begin, end) bins; labels holds each
+window_ranges holds rows (window, begin, end) of bins; labels holds each
 window's label code (-1 = unlabelled), named by label_names.)")
       .def_property_readonly("W", [](const graphs::GraphSequence& s) { return to_numpy(stacked(s, false)); },
                              "weights |r| per window, [T, N', N'] float64 (a copy)")
@@ -35,13 +36,18 @@ window's label code (-1 = unlabelled), named by label_names.)")
       .def("weights", [](const graphs::GraphSequence& s, std::size_t t) { return to_numpy(s.graph(t).weights); },
            py::arg("window"), "W of one window, [N', N'] (a read-only view)")
       .def_property_readonly("window_ranges", [](const graphs::GraphSequence& s) {
-            std::vector<std::vector<std::pair<std::size_t, std::size_t>>> ranges;
-            for (const auto& info : s.infos()) {
-              auto& r = ranges.emplace_back();
-              for (const auto& range : info.ranges) r.emplace_back(range.begin, range.end);
+            std::vector<std::int64_t> rows;
+            for (std::size_t t = 0; t < s.size(); ++t) {
+              for (const auto& range : s.info(t).ranges) {
+                rows.insert(rows.end(), {static_cast<std::int64_t>(t), static_cast<std::int64_t>(range.begin),
+                                         static_cast<std::int64_t>(range.end)});
+              }
             }
-            return ranges;
-          }, "per window, its [begin, end) bin ranges (several for concatenated segments)")
+            py::array_t<std::int64_t> out({static_cast<py::ssize_t>(rows.size() / 3), py::ssize_t{3}});
+            std::copy(rows.begin(), rows.end(), out.mutable_data());
+            return out;
+          }, "rows (window, begin, end): each window's [begin, end) bin ranges, several for concatenated "
+             "segments (the window_ranges of graphs.npz)")
       .def_property_readonly("labels", [](const graphs::GraphSequence& s) {
             std::vector<int> codes;
             for (const auto& info : s.infos()) codes.push_back(info.label);

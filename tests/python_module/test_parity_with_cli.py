@@ -31,6 +31,9 @@ def test_graphs_embeddings_and_metrics_equal_the_clis(tmp_path):
     assert np.array_equal(model.transform(graphs), mu), "transform embeds as the fit did"
     assert np.array_equal(model.attention_, cli["attention"])
     assert len(model.loss_history_) == 5
+    cli_model = tavrnn.load(tmp_path / "run" / "model.pt")
+    assert cli_model.n_epochs_ == 5 and np.array_equal(cli_model.transform(graphs), mu)
+    assert np.array_equal(graphs.window_ranges, np.load(tmp_path / "graphs.npz")["window_ranges"])
 
     metrics = tavrnn.evaluate(mu, graphs, seeds=2)
     cli_metrics = json.load(open(tmp_path / "run" / "metrics.json"))
