@@ -1,5 +1,6 @@
 // numpy views of tensors, keyword arguments into option tables, JSON into
 // Python values, file checks.
+#include <cmath>
 #include <vector>
 
 #include <torch/torch.h>
@@ -62,6 +63,27 @@ void apply_keywords(const pipeline::OptionTable& table, const py::kwargs& keywor
     if (value.is_none()) continue;  // None: the default
     table.set(name, keyword_text(value));
   }
+}
+
+Categorical to_categorical(const py::handle& values, const std::string& what) {
+  std::vector<std::string> text;
+  for (const auto& item : py::iter(values)) {
+    if (item.is_none()) {
+      text.emplace_back();
+    } else if (py::isinstance<py::str>(item)) {
+      text.push_back(item.cast<std::string>());
+    } else if (py::isinstance<py::float_>(item) || py::hasattr(item, "dtype")) {
+      const double v = item.cast<double>();
+      if (std::isnan(v)) text.emplace_back();
+      else if (v == std::floor(v)) text.push_back(std::to_string(static_cast<long long>(v)));
+      else throw py::value_error(what + ": expected strings or integers, found " + py::repr(item).cast<std::string>());
+    } else if (py::isinstance<py::int_>(item)) {
+      text.push_back(std::to_string(item.cast<long long>()));
+    } else {
+      throw py::value_error(what + ": expected strings or integers, found " + py::repr(item).cast<std::string>());
+    }
+  }
+  return Categorical::from_strings(text);
 }
 
 py::object json_to_python(const nlohmann::json& value) {

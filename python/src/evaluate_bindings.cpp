@@ -10,14 +10,6 @@
 namespace tavrnn::python {
 namespace {
 
-Categorical categories_of(const py::handle& values) {
-  std::vector<std::string> text;
-  for (const auto& item : py::iter(values)) {
-    text.push_back(item.is_none() ? std::string() : py::str(item).cast<std::string>());
-  }
-  return Categorical::from_strings(text);
-}
-
 py::object evaluate(const py::handle& embeddings, const graphs::GraphSequence& sequence, const py::object& labels,
                     const py::object& groups, const std::string& model, const py::kwargs& options) {
   pipeline::EvaluateSettings settings;
@@ -39,8 +31,8 @@ py::object evaluate(const py::handle& embeddings, const graphs::GraphSequence& s
   {
     auto e = eval::embeddings_for_evaluation(train::embeddings_from_mu(mu, sequence.history_node_index()), sequence,
                                              model, sequence.history_node_index().has_value());
-    if (!labels.is_none()) pipeline::set_window_labels(e, categories_of(labels), "labels");
-    if (!groups.is_none()) pipeline::set_unit_groups(e, categories_of(groups), "groups");
+    if (!labels.is_none()) pipeline::set_window_labels(e, to_categorical(labels, "labels"), "labels");
+    if (!groups.is_none()) pipeline::set_unit_groups(e, to_categorical(groups, "groups"), "groups");
     py::gil_scoped_release unlocked;
     metrics = pipeline::evaluate(std::move(e), &sequence, settings);
   }

@@ -12,6 +12,7 @@
 #include <torch/types.h>
 
 #include "tavrnn/pipeline/option_table.h"
+#include "tavrnn/util/categorical.h"
 
 namespace tavrnn::python {
 
@@ -33,6 +34,12 @@ py::array to_numpy(const torch::Tensor& tensor);
 // with commas). Raises TypeError naming `function` for an unknown name and
 // ValueError (the library's message) for a bad value.
 void apply_keywords(const pipeline::OptionTable& table, const py::kwargs& keywords, const std::string& function);
+
+// One category per element of a Python sequence: strings as they are,
+// integers (and integral floats) as their decimal text; None, "" and NaN are
+// missing (Categorical::from_strings's rule). ValueError naming `what` for
+// anything else.
+Categorical to_categorical(const py::handle& values, const std::string& what);
 
 // A JSON value (metrics, a ground truth, a configuration) as Python dicts,
 // lists and numbers.

@@ -1,5 +1,4 @@
 // tavrnn.Recording from numpy arrays, read_recording and simulate.
-#include <cmath>
 #include <vector>
 
 #include <pybind11/stl.h>
@@ -32,29 +31,6 @@ DoubleArray numeric_array(const py::handle& value, std::size_t ndim,
   return DoubleArray::ensure(array);
 }
 
-// One category per element: strings as they are, numbers as integers'
-// text; None, "" and NaN are missing (Categorical::from_strings's rule).
-Categorical categories(const py::handle& values, const std::string& what) {
-  std::vector<std::string> text;
-  for (const auto& item : py::iter(values)) {
-    if (item.is_none()) {
-      text.emplace_back();
-    } else if (py::isinstance<py::str>(item)) {
-      text.push_back(item.cast<std::string>());
-    } else if (py::isinstance<py::float_>(item) || py::hasattr(item, "dtype")) {
-      const double v = item.cast<double>();
-      if (std::isnan(v)) text.emplace_back();
-      else if (v == std::floor(v)) text.push_back(std::to_string(static_cast<long long>(v)));
-      else throw py::value_error(what + ": expected strings or integers, found " + py::repr(item).cast<std::string>());
-    } else if (py::isinstance<py::int_>(item)) {
-      text.push_back(std::to_string(item.cast<long long>()));
-    } else {
-      throw py::value_error(what + ": expected strings or integers, found " + py::repr(item).cast<std::string>());
-    }
-  }
-  return Categorical::from_strings(text);
-}
-
 Recording make_recording(const py::handle& counts, double bin_width, const py::object& labels,
                          const py::object& groups, const py::object& behaviour, bool time_major,
                          const py::object& unit_ids) {
@@ -65,8 +41,8 @@ Recording make_recording(const py::handle& counts, double bin_width, const py::o
   std::vector<std::string> ids;
   if (!unit_ids.is_none()) for (const auto& id : unit_ids) ids.push_back(py::str(id).cast<std::string>());
   Recording recording(std::move(activity), bin_width, std::move(ids), "counts");
-  if (!labels.is_none()) recording.set_labels(categories(labels, "labels"));
-  if (!groups.is_none()) recording.set_groups(categories(groups, "groups"));
+  if (!labels.is_none()) recording.set_labels(to_categorical(labels, "labels"));
+  if (!groups.is_none()) recording.set_groups(to_categorical(groups, "groups"));
   if (!behaviour.is_none()) {
     py::array b = py::array::ensure(behaviour);
     const std::size_t ndim = b && b.ndim() == 1 ? 1 : 2;

@@ -242,6 +242,12 @@ CsvTable read_csv(const std::filesystem::path& path, CsvHeader header, char deli
   return parse_csv(read_file_bytes(path), path.string(), header, delimiter);
 }
 
+std::optional<std::size_t> csv_column(const CsvTable& table, const std::string& name) {
+  const auto it = std::find(table.header.begin(), table.header.end(), name);
+  if (it == table.header.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - table.header.begin());
+}
+
 double parse_csv_number(const std::string& field, const std::string& origin, std::size_t line,
                         std::size_t column) {
   if (const auto value = to_number(field)) return *value;

@@ -92,7 +92,6 @@ std::vector<int> label_codes(const std::string& list, const std::vector<std::str
   return codes;
 }
 
-
 }  // namespace
 
 // ---- values in, values out ------------------------------------------------
@@ -344,8 +343,7 @@ std::string run_figures(const RunDirectory& run, const FiguresSettings& settings
   inputs.graphs = files.graphs;
   inputs.compare_dir = files.compare;
   const fs::path out = files.out.empty() ? run.figures() : files.out;
-  const auto figures = report::write_run_figures(report::read_run_results(run.root(), inputs), out,
-                                                 settings.resolve());
+  const auto figures = report::write_run_figures(run.root(), out, settings.resolve(), inputs);
   std::string listing;
   for (const auto& f : figures) listing += f.png.string() + "\n" + f.svg.string() + "\n";
   return listing + RunDirectory::figures_manifest_in(out).string() + "\n";

@@ -123,12 +123,7 @@ ReportContent report_content(const RunResults& results, std::vector<ReportFigure
   c.attention = matrix_rows(e.attention);
   c.run = results.record;
   c.metrics = results.metrics;
-  for (const auto& r : results.training_log) {
-    c.training.epoch.push_back(static_cast<double>(r.epoch));
-    c.training.loss.push_back(r.loss);
-    c.training.kl.push_back(r.kl);
-    c.training.nll.push_back(r.nll);
-  }
+  c.training = training_curves(results.training_log);
   c.notes = results.notes;
   c.figures = std::move(figures);
   const auto silent = results.graphs ? graph_facts(*results.graphs, e.n_units(), c)
@@ -158,9 +153,6 @@ ReportContent gather_report_content(const fs::path& run, const ReportOptions& op
   if (!file_exists(dir.embeddings())) {
     throw Error(fmt::format("report: {} not found (expected a run written by tavrnn fit)",
                             dir.embeddings().string()));
-  }
-  if (!options.graphs.empty() && !file_exists(options.graphs)) {
-    throw Error(fmt::format("report: graphs {} not found (`graphs`)", options.graphs.string()));
   }
   // The manifest first, so a bad one fails before the slow reading and maps.
   const fs::path figures_dir = options.figures_dir.empty() ? dir.figures() : options.figures_dir;

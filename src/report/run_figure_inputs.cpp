@@ -1,5 +1,5 @@
-// What the run figures take from a run's results: the training curves and
-// the decoder's confusion matrix.
+// What the run figures take from a run's results besides the values
+// themselves: unit group names and the decoder's confusion matrix.
 #include <fmt/format.h>
 
 #include "run_figure_parts.h"
@@ -10,17 +10,6 @@ namespace tavrnn::report::detail {
 std::string UnitGrouping::name_of(int code) const {
   if (code >= 0 && static_cast<std::size_t>(code) < names.size()) return names[code];
   return code < 0 ? "no group" : std::to_string(code);
-}
-
-TrainingLog training_curves(const std::vector<train::EpochRecord>& log) {
-  TrainingLog curves;
-  for (const auto& r : log) {
-    curves.epoch.push_back(static_cast<double>(r.epoch));
-    curves.loss.push_back(r.loss);
-    curves.kl.push_back(r.kl);
-    curves.nll.push_back(r.nll);
-  }
-  return curves;
 }
 
 std::optional<ConfusionCounts> confusion_from_metrics(const nlohmann::json& m,

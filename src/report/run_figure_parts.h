@@ -23,12 +23,6 @@ namespace fs = std::filesystem;
 
 // ---- inputs (run_figure_inputs.cpp) ----
 
-// The training curves as the figure draws them.
-struct TrainingLog {
-  std::vector<double> epoch, loss, kl, nll;
-};
-TrainingLog training_curves(const std::vector<train::EpochRecord>& log);
-
 struct ConfusionCounts {
   std::vector<std::string> labels;    // names of the rows/columns
   std::vector<std::int64_t> counts;   // [K, K] row-major, rows true, columns predicted
@@ -49,7 +43,7 @@ struct UnitGrouping {
 
 // ---- figures ----
 
-FigureFile training_figure(const fs::path& out, const TrainingLog& log);
+FigureFile training_figure(const fs::path& out, const TrainingCurves& log);
 FigureFile attention_figure(const fs::path& out, const torch::Tensor& attention);
 FigureFile connectivity_figure(const fs::path& out, const graphs::GraphSequence& sequence,
                                const UnitGrouping& groups, const std::vector<std::string>& label_names,

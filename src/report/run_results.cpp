@@ -32,20 +32,20 @@ nlohmann::json read_json(const fs::path& path) {
 }
 
 std::size_t column_index(const io::CsvTable& table, const std::string& name, const fs::path& path) {
-  for (std::size_t i = 0; i < table.header.size(); ++i) {
-    if (table.header[i] == name) return i;
-  }
+  if (const auto column = io::csv_column(table, name)) return *column;
   throw Error(fmt::format("reading {}: expected a column '{}' in the header, found none", path.string(), name));
 }
 
-// The graphs: the file `files` names, else the one run.json names when it is
-// still there (relative names resolved from the current directory, then RUN).
-fs::path graphs_path(const fs::path& run, const RunResultFiles& files, std::vector<std::string>& notes) {
+// The graphs: the file `files` names, else the one run.json (`record`) names
+// when it is still there (relative names resolved from the current
+// directory, then RUN).
+fs::path graphs_path(const fs::path& run, const nlohmann::json& record, const RunResultFiles& files,
+                     std::vector<std::string>& notes) {
   if (!files.graphs.empty()) {
     if (!is_present(files.graphs)) throw Error(fmt::format("graphs file {} not found", files.graphs.string()));
     return files.graphs;
   }
-  fs::path p = pipeline::RunDirectory(run).recorded_graphs();
+  fs::path p = pipeline::RunDirectory::recorded_graphs_in(record);
   if (p.empty()) {
     notes.push_back("no graphs file (run.json names none): no connectivity, densities or silent units");
     return {};
@@ -76,6 +76,17 @@ fs::path results_path(const fs::path& run, const RunResultFiles& files) {
 
 }  // namespace
 
+TrainingCurves training_curves(const std::vector<train::EpochRecord>& log) {
+  TrainingCurves curves;
+  for (const auto& r : log) {
+    curves.epoch.push_back(static_cast<double>(r.epoch));
+    curves.loss.push_back(r.loss);
+    curves.kl.push_back(r.kl);
+    curves.nll.push_back(r.nll);
+  }
+  return curves;
+}
+
 RunResults read_run_results(const fs::path& run, const RunResultFiles& files) {
   std::error_code ec;
   if (!fs::is_directory(run, ec)) throw Error(fmt::format("run directory {} not found", run.string()));
@@ -93,7 +104,7 @@ RunResults read_run_results(const fs::path& run, const RunResultFiles& files) {
   else absent(dir.training_log(), "no training curves");
   if (is_present(dir.embeddings())) r.embeddings = eval::read_embeddings(dir.embeddings());
   else absent(dir.embeddings(), "no embeddings, attention or maps");
-  if (const auto graphs = graphs_path(run, files, r.notes); !graphs.empty()) {
+  if (const auto graphs = graphs_path(run, r.record, files, r.notes); !graphs.empty()) {
     r.graphs = graphs::load_graph_sequence(graphs);
   }
   if (const auto results = results_path(run, files); !results.empty()) {

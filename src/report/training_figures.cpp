@@ -8,7 +8,7 @@
 
 namespace tavrnn::report::detail {
 
-FigureFile training_figure(const fs::path& out, const TrainingLog& log) {
+FigureFile training_figure(const fs::path& out, const TrainingCurves& log) {
   // The loss falls over orders of magnitude early on, so a log axis shows
   // the whole run; a non-positive value (possible for a Gaussian NLL) forces
   // a linear one.

@@ -1,6 +1,7 @@
 #include "tavrnn/train/run_outputs.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -22,16 +23,14 @@ void write_training_log(const std::filesystem::path& path, const std::vector<Epo
 std::vector<EpochRecord> read_training_log(const std::filesystem::path& path) {
   const auto table = io::read_csv(path, io::CsvHeader::Present);
   const auto origin = path.string();
-  const auto column = [&](const std::string& name, bool required) {
-    const auto it = std::find(table.header.begin(), table.header.end(), name);
-    if (it == table.header.end() && required) {
-      throw Error(fmt::format("reading {}: expected a column '{}' (header epoch,loss,kl,nll,seconds)", origin,
-                              name));
-    }
-    return static_cast<std::size_t>(it - table.header.begin());
+  const auto required = [&](const std::string& name) {
+    if (const auto column = io::csv_column(table, name)) return *column;
+    throw Error(fmt::format("reading {}: expected a column '{}' (header epoch,loss,kl,nll,seconds)", origin,
+                            name));
   };
-  const std::size_t epoch = column("epoch", true), loss = column("loss", true), kl = column("kl", true),
-                    nll = column("nll", true), seconds = column("seconds", false);
+  const std::size_t epoch = required("epoch"), loss = required("loss"), kl = required("kl"),
+                    nll = required("nll");
+  const std::optional<std::size_t> seconds = io::csv_column(table, "seconds");
   std::vector<EpochRecord> log;
   for (const auto& row : table.rows) {
     if (row.fields.size() < table.header.size()) {
@@ -44,7 +43,7 @@ std::vector<EpochRecord> read_training_log(const std::filesystem::path& path) {
     r.loss = value(loss);
     r.kl = value(kl);
     r.nll = value(nll);
-    if (seconds < table.header.size()) r.seconds = value(seconds);
+    if (seconds) r.seconds = value(*seconds);
     log.push_back(r);
   }
   return log;

@@ -4,6 +4,7 @@
 // optional header, blank lines and lines starting with '#' skipped.
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ CsvTable parse_csv(const std::string& text, const std::string& origin,
                    CsvHeader header = CsvHeader::Auto, char delimiter = ',');
 CsvTable read_csv(const std::filesystem::path& path, CsvHeader header = CsvHeader::Auto,
                   char delimiter = ',');
+
+// The index of the header column `name`; nullopt when the header has none.
+std::optional<std::size_t> csv_column(const CsvTable& table, const std::string& name);
 
 // Parses a number; throws Error "reading F line L column C: expected a
 // number, found 'x'".

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace tavrnn::pipeline {
 
 class RunDirectory {
@@ -27,6 +29,8 @@ class RunDirectory {
   // The graphs file fit's record names, as written there (it may be gone);
   // empty when there is no record or it names none.
   std::filesystem::path recorded_graphs() const;
+  // The same from a record already read.
+  static std::filesystem::path recorded_graphs_in(const nlohmann::json& record);
   std::filesystem::path metrics() const { return root_ / "metrics.json"; }
   std::filesystem::path figures() const { return root_ / "figures"; }
   std::filesystem::path figures_manifest() const { return figures_manifest_in(figures()); }

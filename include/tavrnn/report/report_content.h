@@ -61,9 +61,7 @@ struct ReportContent {
   std::string model;
   nlohmann::json run;                // run.json, null when absent
   nlohmann::json metrics;            // metrics.json, null when absent
-  struct TrainingCurve {
-    std::vector<double> epoch, loss, kl, nll;
-  } training;                        // empty without training_log.csv
+  TrainingCurves training;           // empty without a training log
   std::vector<std::string> label_names, group_names, unit_ids;
   std::vector<int> groups;           // per unit; empty when the recording had none
   std::vector<ReportWindow> windows;

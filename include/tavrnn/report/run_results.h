@@ -28,6 +28,13 @@ struct DecodingCell {
   eval::MeanSd accuracy, shuffled;
 };
 
+// Loss, KL and NLL per epoch as columns, what the training curves plot (the
+// figure and the report's chart).
+struct TrainingCurves {
+  std::vector<double> epoch, loss, kl, nll;
+};
+TrainingCurves training_curves(const std::vector<train::EpochRecord>& log);
+
 struct RunResults {
   std::filesystem::path run_dir;           // the folder they were read from; empty in memory
   nlohmann::json record;                   // run.json (fit's settings and provenance); null when absent
