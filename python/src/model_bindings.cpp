@@ -22,6 +22,7 @@ struct Model {
   train::Embeddings embeddings;                 // of the graphs it was fitted on (fitted only)
   pipeline::DeviceSettings device;
   bool stopped_by_caller = false;
+  nlohmann::json selection;  // with select (null without)
 };
 
 // A Python error raised inside a callback, carried across the trainer (C++
@@ -37,17 +38,22 @@ struct PendingError {
 };
 
 py::dict training_log(const train::TrainingState& state) {
-  std::vector<double> epoch, loss, kl, nll, seconds;
+  std::vector<double> epoch, loss, kl, nll, seconds, feat, val_loss, val_auc, val_ap;
   for (const auto& r : state.log) {
     epoch.push_back(static_cast<double>(r.epoch));
     loss.push_back(r.loss);
     kl.push_back(r.kl);
     nll.push_back(r.nll);
     seconds.push_back(r.seconds);
+    feat.push_back(r.feat);
+    val_loss.push_back(r.val_loss);
+    val_auc.push_back(r.val_auc);
+    val_ap.push_back(r.val_ap);
   }
   py::dict log;
   for (auto& [name, values] : {std::pair{"epoch", &epoch}, {"loss", &loss}, {"kl", &kl}, {"nll", &nll},
-                               {"seconds", &seconds}}) {
+                               {"seconds", &seconds}, {"feat", &feat}, {"val_loss", &val_loss},
+                               {"val_auc", &val_auc}, {"val_ap", &val_ap}}) {
     log[name] = py::array_t<double>(static_cast<py::ssize_t>(values->size()), values->data());
   }
   return log;
@@ -90,6 +96,7 @@ Model fit_model(const graphs::GraphSequence& sequence, const py::object& callbac
   m.embeddings = fitted.embeddings;
   m.device = settings.device;
   m.stopped_by_caller = fitted.result.stopped_by_caller;
+  m.selection = fitted.selection;
   return m;
 }
 
@@ -136,6 +143,15 @@ void bind_model(py::module_& m) {
                              "The model and trainer configuration saved with it.")
       .def_property_readonly("epochs_done", [](const Model& self) { return self.state.epochs_done; })
       .def_property_readonly("stopped_early", [](const Model& self) { return self.state.stopped_early; })
+      .def_property_readonly("selection", [](const Model& self) { return json_to_python(self.selection); },
+                             "With select: every candidate's settings and held-out score, and the one chosen "
+                             "(None without)")
+      .def_property_readonly("selected_epoch",
+                             [](const Model& self) {
+                               return self.state.kept_epoch > 0 ? self.state.kept_epoch : self.state.epochs_done;
+                             },
+                             "The epoch whose parameters the model holds (the best held-out score with early "
+                             "stopping, else the last)")
       .def_property_readonly("stopped_by_callback", [](const Model& self) { return self.stopped_by_caller; })
       .def("save", [](Model& self, const std::filesystem::path& path) {
             py::gil_scoped_release unlocked;
@@ -149,7 +165,8 @@ void bind_model(py::module_& m) {
         py::arg("checkpoint") = std::filesystem::path(),
         R"(Trains on a GraphSequence; keyword arguments are the options of `tavrnn fit` with underscores
 (model, hidden, latent, attention_width, attention_summary, freeze_gru_gates, device, dtype, epochs, lr,
-clip_grad, early_stopping, min_delta, seed, checkpoint_every, sample_z). callback(epoch, loss, kl, nll)
+clip_grad, validation, monitor, early_stopping, min_delta, last_epoch, feature_weight, seed,
+checkpoint_every, sample_z). callback(epoch, loss, kl, nll)
 runs after each epoch; returning False stops training. Ctrl-C stops at the end of the epoch running
 (raising KeyboardInterrupt), after writing `checkpoint` when one is named.)");
   m.def("load", &load_model, py::arg("path"), py::arg("device") = "cpu", py::arg("dtype") = "float32",

@@ -86,8 +86,13 @@ class TAVRNN:
     attention_summary: str
     freeze_gru_gates: bool
     clip_grad: float
+    validation: float
+    monitor: str
     early_stopping: int
     min_delta: float
+    last_epoch: bool
+    feature_weight: float
+    select: str
     checkpoint: Optional[_Path]
     checkpoint_every: int
     callback: Optional[Callable[[int, float, float, float], Optional[bool]]]
@@ -95,11 +100,13 @@ class TAVRNN:
     training_log_: dict[str, np.ndarray]
     attention_: Optional[np.ndarray]
     n_epochs_: int
+    selected_epoch_: int
     def __init__(self, latent: int = ..., hidden: int = ..., epochs: int = ..., lr: float = ...,
                  model: str = ..., seed: int = ..., threads: Optional[int] = ..., device: str = ...,
                  dtype: str = ..., attention_width: int = ..., attention_summary: str = ...,
-                 freeze_gru_gates: bool = ..., clip_grad: float = ..., early_stopping: int = ...,
-                 min_delta: float = ..., checkpoint: Optional[_Path] = ..., checkpoint_every: int = ...,
+                 freeze_gru_gates: bool = ..., clip_grad: float = ..., validation: float = ...,
+                 monitor: str = ..., early_stopping: int = ..., min_delta: float = ...,
+                 last_epoch: bool = ..., feature_weight: float = ..., select: str = ..., checkpoint: Optional[_Path] = ..., checkpoint_every: int = ...,
                  callback: Optional[Callable[[int, float, float, float], Optional[bool]]] = ...) -> None: ...
     def get_params(self, deep: bool = ...) -> dict[str, Any]: ...
     def set_params(self, **params: Any) -> TAVRNN: ...

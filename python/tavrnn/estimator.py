@@ -22,20 +22,32 @@ class TAVRNN:
     attention_summary   "auto", "last-node" or "mean"
     freeze_gru_gates    keep the GRU gate GCNs at their initial values
     clip_grad           gradient norm clip (0: off)
-    early_stopping      stop after this many epochs without improvement (0: off)
+    validation          fraction of each window's edges (and as many non-edges) held out of
+                        training to score it (0: off, every edge trained on, as the reference)
+    monitor             what early stopping follows: "auto" (held-out ROC AUC with validation,
+                        else the training loss), "val-auc", "val-ap", "val-loss" or "loss"
+    early_stopping      stop after this many epochs without improvement (0: off; `epochs` is
+                        then the number of epochs, else a ceiling)
     min_delta           relative improvement that counts for early stopping
+    last_epoch          keep the last epoch's parameters, not the best epoch's
+    feature_weight      weight of a second decoder head reconstructing each node's features
+                        from its embedding (0: off, the paper's model)
+    select              "latent=4,8,16 lr=0.01,0.003": fit every combination and keep the one
+                        whose held-out edges score best (model_.selection says which)
     checkpoint          write model.pt here during training (None: memory only)
     checkpoint_every    epochs between checkpoints
     callback            callback(epoch, loss, kl, nll) after each epoch; False stops
 
     Fitted attributes: model_ (the C++ model), loss_history_ (loss per epoch),
-    training_log_ (epoch, loss, kl, nll, seconds), attention_ ([T, T] of the
-    training graphs), n_epochs_.
+    training_log_ (epoch, loss, kl, nll, seconds, feat, val_loss, val_auc, val_ap;
+    NaN without validation), attention_ ([T, T] of the training graphs), n_epochs_
+    (epochs run), selected_epoch_ (the epoch whose parameters the model holds).
     """
 
     def __init__(self, latent=8, hidden=32, epochs=200, lr=1e-2, model="tavrnn", seed=0, threads=None,
                  device="cpu", dtype="float32", attention_width=0, attention_summary="auto",
-                 freeze_gru_gates=False, clip_grad=0.0, early_stopping=0, min_delta=1e-4, checkpoint=None,
+                 freeze_gru_gates=False, clip_grad=0.0, validation=0.1, monitor="auto", early_stopping=20,
+                 min_delta=1e-4, last_epoch=False, feature_weight=0.0, select="", checkpoint=None,
                  checkpoint_every=10, callback=None):
         self.latent = latent
         self.hidden = hidden
@@ -50,8 +62,13 @@ class TAVRNN:
         self.attention_summary = attention_summary
         self.freeze_gru_gates = freeze_gru_gates
         self.clip_grad = clip_grad
+        self.validation = validation
+        self.monitor = monitor
         self.early_stopping = early_stopping
         self.min_delta = min_delta
+        self.last_epoch = last_epoch
+        self.feature_weight = feature_weight
+        self.select = select
         self.checkpoint = checkpoint
         self.checkpoint_every = checkpoint_every
         self.callback = callback
@@ -84,6 +101,7 @@ class TAVRNN:
             _tavrnn.set_threads(int(self.threads))
         options = {k: v for k, v in self.get_params().items() if k not in ("threads", "checkpoint", "callback")}
         options["freeze_gru_gates"] = bool(options["freeze_gru_gates"])
+        options["last_epoch"] = bool(options["last_epoch"])
         self.model_ = _tavrnn.fit(graphs, callback=self.callback,
                                   checkpoint="" if self.checkpoint is None else str(self.checkpoint), **options)
         self._set_fitted_attributes()
@@ -93,6 +111,7 @@ class TAVRNN:
         self.training_log_ = self.model_.training_log
         self.loss_history_ = self.training_log_["loss"]
         self.n_epochs_ = int(self.model_.epochs_done)
+        self.selected_epoch_ = int(self.model_.selected_epoch)
         self.attention_ = self.model_.training_embeddings.get("attention")
 
     def _check_fitted(self):
@@ -129,8 +148,10 @@ def load(path, device="cpu", dtype="float32"):
                        device=device, dtype=dtype, attention_width=m.get("attention_width", 0),
                        attention_summary=m.get("attention_summary", "auto"),
                        freeze_gru_gates=not m.get("train_gru_gates", True),
-                       clip_grad=t.get("clip_grad_norm", 0.0), early_stopping=t.get("early_stopping_patience", 0),
-                       min_delta=t.get("early_stopping_min_delta", 1e-4),
+                       clip_grad=t.get("clip_grad_norm", 0.0), validation=t.get("validation_fraction", 0.0),
+                       monitor=t.get("monitor", "loss"), early_stopping=t.get("early_stopping_patience", 0),
+                       min_delta=t.get("early_stopping_min_delta", 1e-4), last_epoch=not t.get("keep_best", True),
+                       feature_weight=m.get("feature_weight", 0.0),
                        checkpoint_every=t.get("checkpoint_every", 10))
     estimator.model_ = model
     estimator._set_fitted_attributes()

@@ -35,6 +35,8 @@ constexpr Headline kHeadlines[] = {
     {"groups.adjusted_rand_score", "/groups/adjusted_rand_score/mean", "groups ARI"},
     {"reconstruction.roc_auc_score", "/reconstruction/roc_auc_score/mean", "recon. AUC"},
     {"reconstruction.average_precision_score", "/reconstruction/average_precision_score/mean", "recon. AP"},
+    {"training.selected_epoch", "/training/selected_epoch", "epoch"},
+    {"timing.seconds", "/timing/seconds", "seconds"},
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "tavrnn/util/error.h"
 #include "tavrnn/eval/clustering_metrics.h"
+#include "tavrnn/eval/frame_alignment.h"
 #include "tavrnn/eval/group_separation.h"
 #include "tavrnn/eval/k_means.h"
 #include "tavrnn/eval/link_prediction.h"
@@ -76,7 +77,7 @@ torch::Tensor population_of_windows(const EmbeddingsFile& e, const std::string& 
     return e.population_history;
   }
   if (pick == "mean") return e.population_mean;
-  if (pick == "gram" || pick == "norms" || pick == "units") {
+  if (pick == "gram" || pick == "norms" || pick == "units" || pick == "aligned") {
     if (!has_node_embeddings(e)) {
       throw Error(fmt::format("`population` {}: the {} embeddings have no node embeddings (only a "
                               "population vector per window); use mean",
@@ -85,10 +86,14 @@ torch::Tensor population_of_windows(const EmbeddingsFile& e, const std::string& 
     const torch::Tensor units = e.mu.narrow(1, 0, static_cast<int64_t>(e.n_units()));
     if (pick == "gram") return unit_gram(e);
     if (pick == "units") return units.reshape({units.size(0), -1});
+    if (pick == "aligned") {
+      const auto aligned = align_frames(units);
+      return aligned.reshape({aligned.size(0), -1});
+    }
     return units.norm(2, -1);
   }
   throw Error(fmt::format(
-      "`population` must be auto, units, gram, norms, history or mean, got '{}'", choice));
+      "`population` must be auto, units, aligned, gram, norms, history or mean, got '{}'", choice));
 }
 
 // Units whose row of W is zero off the diagonal were silent (zero variance)
@@ -421,6 +426,7 @@ std::string population_embedding_description(const std::string& used) {
   if (used == "gram") return "Gram matrix of the units' mu (mu mu^T, upper triangle)";
   if (used == "norms") return "norms of the units' mu";
   if (used == "units") return "every unit's mu, concatenated";
+  if (used == "aligned") return "every unit's mu, each window rotated onto one frame (Procrustes), concatenated";
   if (used == "history") return "history node's mu";
   return "mean of the units' mu";
 }

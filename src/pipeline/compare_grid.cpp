@@ -1,5 +1,6 @@
 #include "tavrnn/pipeline/compare_grid.h"
 
+#include <chrono>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -26,7 +27,8 @@ bool is_trained(const std::string& model) { return model == "tavrnn" || model ==
 void run_cell(const CompareSettings& s, const graphs::GraphSequence& sequence, const Recording* recording,
               const std::string& model, int64_t latent, std::uint64_t seed, const RunDirectory& cell) {
   io::ensure_directory(cell.root());
-  eval::EmbeddingsFile embeddings;
+  const auto started = std::chrono::steady_clock::now();
+  nlohmann::json training;
   if (is_trained(model)) {
     FitSettings fit_settings = s.fit;
     fit_settings.model.model = model;
@@ -39,6 +41,7 @@ void run_cell(const CompareSettings& s, const graphs::GraphSequence& sequence, c
     checkpointing.resume = fs::exists(cell.checkpoint(), ec);
     const FittedModel fitted = fit(sequence, fit_settings, checkpointing);
     train::save_embeddings(cell.embeddings(), fitted.embeddings, sequence, fitted.config);
+    training = {{"selected_epoch", fitted.result.kept_epoch}, {"epochs_done", fitted.result.state.epochs_done}};
   } else {
     const auto e = eval::baseline_embeddings(eval::parse_baseline_kind(model), recording, sequence, latent);
     train::save_embeddings(cell.embeddings(), e, sequence, model, /*history_node=*/false);
@@ -50,6 +53,10 @@ void run_cell(const CompareSettings& s, const graphs::GraphSequence& sequence, c
   auto metrics = eval::evaluate_embeddings(eval::read_embeddings(cell.embeddings()), &sequence, options);
   metrics["latent"] = latent;
   metrics["seed"] = seed;
+  if (!training.is_null()) metrics["training"] = training;
+  // Training or computing the embeddings, and evaluating them (this call's
+  // time: a resumed cell counts only what was left).
+  metrics["timing"] = {{"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}};
   io::write_file_atomically(cell.metrics(), metrics.dump(2) + "\n");
 }
 
@@ -66,7 +73,16 @@ nlohmann::json grid_identity(const CompareSettings& s, const GridInputs& inputs)
       // "auto" meant the history node's mu before 2026-11-23 and every
       // unit's mu since: cells scored under the old meaning are not reused.
       {"population", s.evaluation.population == "auto" ? "auto (units, else mean)" : s.evaluation.population},
-      {"min_purity", s.evaluation.min_purity}};
+      {"min_purity", s.evaluation.min_purity},
+      // Since held-out validation and early stopping became the defaults
+      // (2026-12-07), always recorded: cells trained for a fixed number of
+      // epochs before then are not reused.
+      {"training", {{"validation_fraction", s.fit.trainer.validation_fraction},
+                    {"monitor", s.fit.trainer.monitor},
+                    {"early_stopping_patience", s.fit.trainer.early_stopping_patience},
+                    {"early_stopping_min_delta", s.fit.trainer.early_stopping_min_delta},
+                    {"keep_best", s.fit.trainer.keep_best && !s.fit.last_epoch},
+                    {"feature_weight", s.fit.model.config.feature_weight}}}};
   // The model and training options compare gained from fit: recorded only
   // when they differ from the defaults, so grids made before keep their identity.
   const CompareSettings defaults;
@@ -77,10 +93,6 @@ nlohmann::json grid_identity(const CompareSettings& s, const GridInputs& inputs)
   if (m.config.attention_summary != defaults.fit.model.config.attention_summary) model["attention_summary"] = m.config.attention_summary;
   if (m.freeze_gru_gates) model["freeze_gru_gates"] = true;
   if (t.clip_grad_norm != defaults.fit.trainer.clip_grad_norm) model["clip_grad_norm"] = t.clip_grad_norm;
-  if (t.early_stopping_patience != defaults.fit.trainer.early_stopping_patience) {
-    model["early_stopping_patience"] = t.early_stopping_patience;
-    model["early_stopping_min_delta"] = t.early_stopping_min_delta;
-  }
   if (s.fit.device.dtype != defaults.fit.device.dtype) model["dtype"] = s.fit.device.dtype;
   if (!model.empty()) identity["model_options"] = model;
   return identity;

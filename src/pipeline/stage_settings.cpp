@@ -225,10 +225,25 @@ OptionTable fit_options(FitSettings& s) {
   t.value("lr", s.trainer.learning_rate, "Adam learning rate");
   t.value("clip-grad", s.trainer.clip_grad_norm,
           "Clip the gradient norm to this (0 = off; the reference defines 10 but does not apply it)");
+  t.value("validation", s.trainer.validation_fraction,
+          "Fraction of each window's edges (and as many non-edges) held out of training to score it "
+          "(0 = off: train on every edge, as the reference)");
+  t.choice("monitor", s.trainer.monitor, {"auto", "val-auc", "val-ap", "val-loss", "loss"},
+           "What early stopping follows: auto (val-auc with validation, else loss), the held-out "
+           "edges' ROC AUC, AP or loss, or the training loss");
   t.value("early-stopping", s.trainer.early_stopping_patience,
-          "Stop after this many epochs without improvement (0 = off)");
+          "Stop after this many epochs without improvement of the monitored value (0 = off: run "
+          "every epoch)");
   t.value("min-delta", s.trainer.early_stopping_min_delta,
-          "Relative loss improvement that counts for early stopping");
+          "Relative improvement of the monitored value that counts for early stopping");
+  t.flag("last-epoch", s.last_epoch,
+         "End with the last epoch's parameters, not the best epoch's (with early stopping)");
+  t.value("select", s.select,
+          "Fit every combination of these fit options, e.g. \"latent=4,8,16 lr=0.01,0.003\", and keep the "
+          "one whose held-out edges score best (needs validation > 0)");
+  t.value("feature-weight", s.model.config.feature_weight,
+          "Weight of a second decoder head that reconstructs each node's features from its embedding "
+          "(0 = off: the paper's model and the reference)");
   t.value("seed", s.trainer.seed, "Seed of initialisation and noise");
   t.value("checkpoint-every", s.trainer.checkpoint_every, "Write model.pt every N epochs (and at the end)");
   t.flag("sample-z", s.sample_z, "Also write sampled z (as the reference embeds) next to the posterior means");
@@ -249,9 +264,10 @@ namespace {
 
 // Evaluation options that compare's cells share with evaluate.
 void add_readout_options(OptionTable& t, eval::EvaluationOptions& o) {
-  t.choice("population", o.population, {"auto", "units", "gram", "norms", "history", "mean"},
+  t.choice("population", o.population, {"auto", "units", "aligned", "gram", "norms", "history", "mean"},
            "Population embedding decoded: auto (units if the model has node embeddings, else mean), "
-           "units (every unit's mu, concatenated), history, mean, gram (units' mu mu^T, "
+           "units (every unit's mu, concatenated), aligned (the same after rotating every window onto "
+           "one frame, generalised Procrustes), history, mean, gram (units' mu mu^T, "
            "rotation-invariant), norms");
   t.value("folds", o.decoding.n_splits, "Decoding folds (or random splits) per seed");
   t.value("min-purity", o.min_purity, "Decode only windows whose majority label covers at least this fraction");

@@ -3,14 +3,17 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <optional>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include "tavrnn/graphs/graph_builder.h"
 #include "tavrnn/graphs/graph_summary.h"
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/io/file_hash.h"
+#include "tavrnn/pipeline/model_selection.h"
 #include "tavrnn/recording/summary.h"
 #include "tavrnn/recording/windows.h"
 #include "tavrnn/report/html_report.h"
@@ -54,6 +57,25 @@ Categorical categories_from_lines(std::vector<std::string> lines) {
   return Categorical::from_strings(lines);
 }
 
+// The held-out scores of the epoch the model was kept at (null without validation).
+nlohmann::json validation_record(const train::TrainingResult& result) {
+  const auto& log = result.state.log;
+  for (const auto& r : log) {
+    if (r.epoch != result.kept_epoch || !r.has_validation()) continue;
+    return {{"epoch", r.epoch}, {"loss", r.val_loss}, {"roc_auc", r.val_auc}, {"average_precision", r.val_ap}};
+  }
+  return nullptr;
+}
+
+// ", kept epoch 37 (held-out AUC 0.912)" when the model ends at another epoch than the last.
+std::string kept_epoch_text(const train::TrainingResult& result) {
+  if (result.kept_epoch == result.state.epochs_done) return "";
+  const auto v = validation_record(result);
+  if (v.is_null()) return fmt::format(", kept epoch {} (lowest loss)", result.kept_epoch);
+  return fmt::format(", kept epoch {} (held-out edges: ROC AUC {:.3f}, AP {:.3f})", result.kept_epoch,
+                     v.at("roc_auc").get<double>(), v.at("average_precision").get<double>());
+}
+
 // fit's record of a model (run.json, less the graphs file's name and hash).
 nlohmann::json fit_record(const FittedModel& fitted, const graphs::GraphSequence& sequence) {
   const auto& log = fitted.result.state.log;
@@ -68,10 +90,14 @@ nlohmann::json fit_record(const FittedModel& fitted, const graphs::GraphSequence
           {"versions", train::runtime_versions()},
           {"epochs_done", fitted.result.state.epochs_done},
           {"stopped_early", fitted.result.state.stopped_early},
+          {"selected_epoch", fitted.result.kept_epoch},
+          {"monitor", fitted.result.monitor},
+          {"validation", validation_record(fitted.result)},
           {"final_loss", log.empty() ? 0.0 : log.back().loss},
           {"timings", {{"seconds_this_call", fitted.result.seconds},
                        {"median_seconds_per_epoch", train::median_epoch_seconds(log)}}},
-          {"resumed", fitted.result.resumed}};
+          {"resumed", fitted.result.resumed},
+          {"selection", fitted.selection}};
 }
 
 std::vector<int> label_codes(const std::string& list, const std::vector<std::string>& names) {
@@ -114,10 +140,74 @@ graphs::GraphSequence build_graphs(const Recording& recording, const GraphsSetti
   return graphs::CorrelationGraphBuilder(options).build(recording, plan);
 }
 
+namespace {
+
+FittedModel fit_selected(const graphs::GraphSequence& sequence, const FitSettings& settings,
+                         const Checkpointing& checkpointing) {
+  if (checkpointing.resume) {
+    throw Error("`select` cannot resume a fit: fit the selected settings (run.json, \"selection\") without "
+                "`select` to continue one");
+  }
+  const std::vector<SelectionCandidate> candidates = selection_candidates(settings);
+  for (const auto& c : candidates) {
+    if (c.settings.trainer.resolved_monitor() == "loss") {
+      throw Error(fmt::format("`select` ranks settings by their held-out edges; {} monitors the training "
+                              "loss (set `validation` > 0 and leave `monitor` at auto or a val-* value)",
+                              c.label));
+    }
+  }
+  const auto candidate_path = [&](std::size_t i) {
+    fs::path p = checkpointing.checkpoint;
+    return p.empty() ? p : p.replace_filename(fmt::format("{}.select-{}", p.filename().string(), i));
+  };
+  std::optional<FittedModel> best;
+  std::size_t best_index = 0;
+  double best_score = 0;
+  nlohmann::json table = nlohmann::json::array();
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    Checkpointing own = checkpointing;
+    own.checkpoint = candidate_path(i);
+    FittedModel f = fit(sequence, candidates[i].settings, own);
+    const auto& log = f.result.state.log;
+    const auto kept = std::find_if(log.begin(), log.end(),
+                                   [&](const train::EpochRecord& r) { return r.epoch == f.result.kept_epoch; });
+    if (f.result.monitor == "loss" || kept == log.end() || !kept->has_validation()) {
+      throw Error(fmt::format("`select`: {} has no held-out score (no window had edges to hold out)",
+                              candidates[i].label));
+    }
+    const double score = train::monitored_score(*kept, f.result.monitor);
+    table.push_back({{"settings", candidates[i].label},
+                     {"monitor", f.result.monitor},
+                     {"score", score},
+                     {"selected_epoch", f.result.kept_epoch},
+                     {"epochs_done", f.result.state.epochs_done},
+                     {"validation", validation_record(f.result)},
+                     {"seconds", f.result.seconds}});
+    spdlog::info("select {}/{}: {}: held-out {} {:.4f} (epoch {})", i + 1, candidates.size(),
+                 candidates[i].label, f.result.monitor, score, f.result.kept_epoch);
+    std::error_code ec;
+    if (!best || score > best_score) {
+      if (best && !checkpointing.checkpoint.empty()) fs::remove(candidate_path(best_index), ec);
+      best = std::move(f);
+      best_index = i;
+      best_score = score;
+    } else if (!checkpointing.checkpoint.empty()) {
+      fs::remove(own.checkpoint, ec);
+    }
+  }
+  if (!checkpointing.checkpoint.empty()) fs::rename(candidate_path(best_index), checkpointing.checkpoint);
+  best->selection = {{"candidates", table}, {"selected", candidates[best_index].label}};
+  return std::move(*best);
+}
+
+}  // namespace
+
 FittedModel fit(const graphs::GraphSequence& sequence, const FitSettings& settings,
                 const Checkpointing& checkpointing) {
+  if (!settings.select.empty()) return fit_selected(sequence, settings, checkpointing);
   FittedModel fitted;
   fitted.options = settings.trainer;
+  if (settings.last_epoch) fitted.options.keep_best = false;
   fitted.options.device = settings.device.resolve_device();
   fitted.options.dtype = settings.device.resolve_dtype();
   fitted.config = settings.model.resolve(sequence);
@@ -157,6 +247,7 @@ std::unique_ptr<train::SequenceModel> load_model(const fs::path& checkpoint, con
   auto model = std::make_unique<train::SequenceModel>(config);
   const auto where = device.resolve_device();
   train::TrainingState loaded = train::load_checkpoint(checkpoint, *model, nullptr, nullptr, where);
+  train::use_kept_parameters(*model, loaded);
   if (state) *state = std::move(loaded);
   model->to(where, device.resolve_dtype());
   return model;
@@ -292,10 +383,10 @@ std::string run_fit(const fs::path& graphs_path, const FitSettings& settings, co
   record["graphs_sha256"] = checkpointing.provenance.at("graphs_sha256");
   io::write_file_atomically(run.record(), record.dump(2) + "\n");
   return fmt::format(
-      "trained {} on {} windows x {} nodes: {} epochs, loss {:.4g} (KL {:.3g}, NLL {:.4g}), "
+      "trained {} on {} windows x {} nodes: {} epochs{}, loss {:.4g} (KL {:.3g}, NLL {:.4g}), "
       "{:.3f} s/epoch\n  outputs in {}: {} {} {} {}\n",
       train::model_kind_name(fitted.config.kind), sequence.size(), sequence.n_nodes(),
-      fitted.result.state.epochs_done, log.empty() ? 0.0 : log.back().loss, log.empty() ? 0.0 : log.back().kl,
+      fitted.result.state.epochs_done, kept_epoch_text(fitted.result), log.empty() ? 0.0 : log.back().loss, log.empty() ? 0.0 : log.back().kl,
       log.empty() ? 0.0 : log.back().nll, train::median_epoch_seconds(log), run.root().string(),
       run.checkpoint().filename().string(), run.embeddings().filename().string(),
       run.training_log().filename().string(), run.record().filename().string());

@@ -14,12 +14,20 @@ constexpr int64_t kFormatVersion = 1;
 nlohmann::json state_to_json(const TrainingState& state) {
   nlohmann::json log = nlohmann::json::array();
   for (const auto& r : state.log) {
-    log.push_back({{"epoch", r.epoch}, {"loss", r.loss}, {"kl", r.kl}, {"nll", r.nll},
-                   {"seconds", r.seconds}});
+    nlohmann::json row = {{"epoch", r.epoch}, {"loss", r.loss}, {"kl", r.kl}, {"nll", r.nll},
+                          {"seconds", r.seconds}, {"feat", r.feat}};
+    if (r.has_validation()) {
+      row["val_loss"] = r.val_loss;
+      row["val_auc"] = r.val_auc;
+      row["val_ap"] = r.val_ap;
+    }
+    log.push_back(row);
   }
   return {{"format_version", kFormatVersion},
           {"epochs_done", state.epochs_done},
-          {"best_loss", state.best_loss},
+          {"best_value", state.best_value},
+          {"best_epoch", state.best_epoch},
+          {"kept_epoch", state.kept_epoch},
           {"epochs_since_best", state.epochs_since_best},
           {"stopped_early", state.stopped_early},
           {"log", log},
@@ -29,14 +37,27 @@ nlohmann::json state_to_json(const TrainingState& state) {
 TrainingState state_from_json(const nlohmann::json& j) {
   TrainingState s;
   s.epochs_done = j.at("epochs_done").get<int64_t>();
-  s.best_loss = j.at("best_loss").get<double>();
+  // best_loss: written before validation existed, when the loss was the only monitor.
+  s.best_value = j.contains("best_value") ? j.at("best_value").get<double>() : -j.at("best_loss").get<double>();
+  s.best_epoch = j.value("best_epoch", int64_t{0});
+  s.kept_epoch = j.value("kept_epoch", int64_t{0});
   s.epochs_since_best = j.at("epochs_since_best").get<int64_t>();
   s.stopped_early = j.at("stopped_early").get<bool>();
   s.config = j.at("config");
   for (const auto& r : j.at("log")) {
-    s.log.push_back({r.at("epoch").get<int64_t>(), r.at("loss").get<double>(),
-                     r.at("kl").get<double>(), r.at("nll").get<double>(),
-                     r.at("seconds").get<double>()});
+    EpochRecord record;
+    record.epoch = r.at("epoch").get<int64_t>();
+    record.loss = r.at("loss").get<double>();
+    record.kl = r.at("kl").get<double>();
+    record.nll = r.at("nll").get<double>();
+    record.seconds = r.at("seconds").get<double>();
+    record.feat = r.value("feat", 0.0);
+    if (r.contains("val_auc")) {
+      record.val_loss = r.at("val_loss").get<double>();
+      record.val_auc = r.at("val_auc").get<double>();
+      record.val_ap = r.at("val_ap").get<double>();
+    }
+    s.log.push_back(record);
   }
   return s;
 }
@@ -85,6 +106,13 @@ void save_checkpoint(const std::filesystem::path& path, SequenceModel& model,
     archive.write("optimizer", optimizer_archive);
   }
   archive.write("rng_state", generator.get_state());
+  if (!state.best_parameters.empty()) {
+    torch::serialize::OutputArchive best;
+    for (std::size_t i = 0; i < state.best_parameters.size(); ++i) {
+      best.write(std::to_string(i), state.best_parameters[i]);
+    }
+    archive.write("best_parameters", best);
+  }
   archive.write("tavrnn_state", c10::IValue(state_to_json(state).dump()));
   io::AtomicPath atomic(path);
   archive.save_to(atomic.temporary().string());
@@ -119,11 +147,37 @@ TrainingState load_checkpoint(const std::filesystem::path& path, SequenceModel& 
     throw Error(fmt::format("reading checkpoint {}: does not match the model {}: {}", path.string(),
                             model.config().to_json().dump(), e.what_without_backtrace()));
   }
+  TrainingState state;
   try {
-    return state_from_json(state_json);
+    state = state_from_json(state_json);
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("reading checkpoint {}: corrupt state: {}", path.string(), e.what()));
   }
+  torch::serialize::InputArchive best;
+  if (archive.try_read("best_parameters", best)) {
+    const auto count = model.module().parameters().size();
+    for (std::size_t i = 0; i < count; ++i) {
+      torch::Tensor p;
+      if (!best.try_read(std::to_string(i), p)) {
+        throw Error(fmt::format("reading checkpoint {}: its best parameters hold fewer than the "
+                                "model's {} tensors",
+                                path.string(), count));
+      }
+      state.best_parameters.push_back(p.to(device));
+    }
+  }
+  return state;
+}
+
+void use_kept_parameters(SequenceModel& model, const TrainingState& state) {
+  if (state.kept_epoch <= 0 || state.best_parameters.empty()) return;
+  torch::NoGradGuard no_grad;
+  const auto parameters = model.module().parameters();
+  if (parameters.size() != state.best_parameters.size()) {
+    throw Error(fmt::format("the kept parameters hold {} tensors, the model {}", state.best_parameters.size(),
+                            parameters.size()));
+  }
+  for (std::size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(state.best_parameters[i]);
 }
 
 }  // namespace tavrnn::train

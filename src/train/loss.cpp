@@ -50,7 +50,9 @@ ReconstructionTarget ReconstructionTarget::make(const torch::Tensor& adjacency,
   return t;
 }
 
-torch::Tensor reconstruction_nll(const torch::Tensor& z, const ReconstructionTarget& target) {
+namespace {
+
+torch::Tensor all_pairs_nll(const torch::Tensor& z, const ReconstructionTarget& target) {
   if (z.device().is_cpu() && target.symmetric) return detail::fused_symmetric_bce(z, target);
   if (z.device().is_cpu()) return detail::fused_inner_product_bce(z, target.entry_weight, target.entry_offset);
   const auto logits = torch::mm(z, z.t());
@@ -61,18 +63,43 @@ torch::Tensor reconstruction_nll(const torch::Tensor& z, const ReconstructionTar
   return target.weights.norm * bce;
 }
 
+}  // namespace
+
+torch::Tensor reconstruction_nll(const torch::Tensor& z, const ReconstructionTarget& target) {
+  auto nll = all_pairs_nll(z, target);
+  if (!target.excluded_first.defined() || target.excluded_first.numel() == 0) return nll;
+  // An excluded pair has A = 0 (held-out edges were removed from A), so each
+  // of its two entries added norm / N'^2 * softplus(z_i . z_j) to the mean.
+  const auto logits = (z.index_select(0, target.excluded_first) * z.index_select(0, target.excluded_second)).sum(1);
+  const double scale = 2.0 * target.weights.norm / static_cast<double>(target.adjacency.numel());
+  return nll - scale * F::softplus(logits).sum();
+}
+
+torch::Tensor feature_reconstruction_error(const torch::Tensor& reconstructed, const torch::Tensor& features) {
+  return (reconstructed - features).pow(2).sum(1).mean();
+}
+
 SequenceLoss sequence_loss(const nn::SequenceOutput& output,
-                           const std::vector<ReconstructionTarget>& targets, double eps) {
-  std::vector<torch::Tensor> kl, nll;
+                           const std::vector<ReconstructionTarget>& targets, double eps,
+                           const std::vector<torch::Tensor>* features, double feature_weight) {
+  std::vector<torch::Tensor> kl, nll, feat;
+  const bool with_features = feature_weight > 0 && features != nullptr && !output.x_hat.empty();
   for (std::size_t t = 0; t < output.mu.size(); ++t) {
     kl.push_back(kl_divergence(output.mu[t], output.sigma[t], output.prior_mu[t],
                                output.prior_sigma[t], eps));
     nll.push_back(reconstruction_nll(output.z[t], targets[t]));
+    if (with_features) feat.push_back(feature_reconstruction_error(output.x_hat[t], (*features)[t]));
   }
   SequenceLoss loss;
   loss.kl = torch::stack(kl);
   loss.nll = torch::stack(nll);
   loss.loss = loss.kl.sum() + loss.nll.sum();
+  if (with_features) {
+    loss.feat = torch::stack(feat);
+    loss.loss = loss.loss + feature_weight * loss.feat.sum();
+  } else {
+    loss.feat = torch::zeros_like(loss.kl);
+  }
   return loss;
 }
 

@@ -23,14 +23,16 @@ ModelKind parse_model_kind(const std::string& name) {
 }
 
 nlohmann::json ModelConfig::to_json() const {
-  return {{"model", model_kind_name(kind)},
-          {"x_dim", x_dim},
-          {"hidden", hidden},
-          {"latent", latent},
-          {"attention_width", attention_width},
-          {"attention_summary", attention_summary},
-          {"train_gru_gates", train_gru_gates},
-          {"history_node", history_node}};
+  nlohmann::json j = {{"model", model_kind_name(kind)},
+                      {"x_dim", x_dim},
+                      {"hidden", hidden},
+                      {"latent", latent},
+                      {"attention_width", attention_width},
+                      {"attention_summary", attention_summary},
+                      {"train_gru_gates", train_gru_gates},
+                      {"history_node", history_node}};
+  if (feature_weight > 0) j["feature_weight"] = feature_weight;
+  return j;
 }
 
 ModelConfig ModelConfig::from_json(const nlohmann::json& json) {
@@ -44,6 +46,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json) {
     c.attention_summary = json.at("attention_summary").get<std::string>();
     c.train_gru_gates = json.at("train_gru_gates").get<bool>();
     c.history_node = json.at("history_node").get<bool>();
+    c.feature_weight = json.value("feature_weight", 0.0);
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("model configuration: {}", e.what()));
   }
@@ -62,6 +65,9 @@ nn::AttentionSummary ModelConfig::resolved_summary() const {
 
 namespace {
 std::variant<nn::Tavrnn, nn::Vgae> build(const ModelConfig& c) {
+  if (!(c.feature_weight >= 0)) {
+    throw Error(fmt::format("`feature-weight`: expected a weight >= 0, found {}", c.feature_weight));
+  }
   if (c.x_dim <= 0 || c.hidden <= 0 || c.latent <= 0 || c.attention_width < 0) {
     throw Error(fmt::format("model: expected positive sizes, found x_dim {}, hidden {}, latent {}, "
                             "attention width {}",
@@ -80,11 +86,22 @@ std::variant<nn::Tavrnn, nn::Vgae> build(const ModelConfig& c) {
 }
 }  // namespace
 
-SequenceModel::SequenceModel(const ModelConfig& config) : config_(config), model_(build(config)) {}
+SequenceModel::SequenceModel(const ModelConfig& config) : config_(config), model_(build(config)) {
+  if (config_.feature_weight > 0) {
+    // Registered last, so the model's own parameters keep their order and
+    // their initial draws (parity with the reference at weight 0).
+    feature_decoder_ = module().register_module("feature_decoder",
+                                                torch::nn::Linear(config_.latent, config_.x_dim));
+  }
+}
 
 nn::SequenceOutput SequenceModel::forward(const std::vector<nn::StepGraph>& steps,
                                           const torch::Tensor& noise) {
-  return std::visit([&](auto& m) { return m->forward(steps, noise); }, model_);
+  auto out = std::visit([&](auto& m) { return m->forward(steps, noise); }, model_);
+  if (feature_decoder_) {
+    for (const auto& z : out.z) out.x_hat.push_back(feature_decoder_->forward(z));
+  }
+  return out;
 }
 
 std::vector<torch::Tensor> SequenceModel::trainable_parameters() {
@@ -94,6 +111,7 @@ std::vector<torch::Tensor> SequenceModel::trainable_parameters() {
 
 void SequenceModel::reset_parameters(at::Generator& generator) {
   std::visit([&](auto& m) { m->reset_parameters(generator); }, model_);
+  if (feature_decoder_) nn::reset_linear(feature_decoder_, generator);
 }
 
 torch::nn::Module& SequenceModel::module() {

@@ -13,9 +13,17 @@
 namespace tavrnn::train {
 
 void write_training_log(const std::filesystem::path& path, const std::vector<EpochRecord>& log) {
-  std::string text = "epoch,loss,kl,nll,seconds\n";
+  const bool feat = std::any_of(log.begin(), log.end(), [](const EpochRecord& r) { return r.feat != 0; });
+  const bool validation = std::any_of(log.begin(), log.end(), [](const EpochRecord& r) { return r.has_validation(); });
+  std::string text = "epoch,loss,kl,nll,seconds";
+  if (feat) text += ",feat";
+  if (validation) text += ",val_loss,val_auc,val_ap";
+  text += "\n";
   for (const auto& r : log) {
-    text += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.6f}\n", r.epoch, r.loss, r.kl, r.nll, r.seconds);
+    text += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.6f}", r.epoch, r.loss, r.kl, r.nll, r.seconds);
+    if (feat) text += fmt::format(",{:.17g}", r.feat);
+    if (validation) text += fmt::format(",{:.17g},{:.17g},{:.17g}", r.val_loss, r.val_auc, r.val_ap);
+    text += "\n";
   }
   io::write_file_atomically(path, text);
 }
@@ -31,6 +39,10 @@ std::vector<EpochRecord> read_training_log(const std::filesystem::path& path) {
   const std::size_t epoch = required("epoch"), loss = required("loss"), kl = required("kl"),
                     nll = required("nll");
   const std::optional<std::size_t> seconds = io::csv_column(table, "seconds");
+  const std::optional<std::size_t> feat = io::csv_column(table, "feat");
+  const std::optional<std::size_t> val_loss = io::csv_column(table, "val_loss"),
+                                   val_auc = io::csv_column(table, "val_auc"),
+                                   val_ap = io::csv_column(table, "val_ap");
   std::vector<EpochRecord> log;
   for (const auto& row : table.rows) {
     if (row.fields.size() < table.header.size()) {
@@ -44,6 +56,12 @@ std::vector<EpochRecord> read_training_log(const std::filesystem::path& path) {
     r.kl = value(kl);
     r.nll = value(nll);
     if (seconds) r.seconds = value(*seconds);
+    if (feat) r.feat = value(*feat);
+    if (val_loss && val_auc && val_ap) {
+      r.val_loss = value(*val_loss);
+      r.val_auc = value(*val_auc);
+      r.val_ap = value(*val_ap);
+    }
     log.push_back(r);
   }
   return log;

@@ -1,6 +1,7 @@
 #include "tavrnn/train/trainer.h"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 
 #include "tavrnn/util/error.h"
 #include "tavrnn/util/progress.h"
+#include "tavrnn/train/held_out_edges.h"
 #include "tavrnn/train/loss.h"
 
 namespace tavrnn::train {
@@ -17,12 +19,26 @@ nlohmann::json TrainerOptions::to_json() const {
   return {{"epochs", epochs},
           {"learning_rate", learning_rate},
           {"clip_grad_norm", clip_grad_norm},
+          {"validation_fraction", validation_fraction},
+          {"monitor", monitor},
           {"early_stopping_patience", early_stopping_patience},
           {"early_stopping_min_delta", early_stopping_min_delta},
+          {"keep_best", keep_best},
           {"seed", seed},
           {"device", device.str()},
           {"dtype", std::string(c10::toString(dtype))},
           {"checkpoint_every", checkpoint_every}};
+}
+
+std::string TrainerOptions::resolved_monitor() const {
+  if (monitor == "auto") return validation_fraction > 0 ? "val-auc" : "loss";
+  if (monitor == "loss") return monitor;
+  if (monitor == "val-auc" || monitor == "val-ap" || monitor == "val-loss") {
+    if (validation_fraction > 0) return monitor;
+    throw Error(fmt::format("`monitor` {}: needs held-out edges (`validation` > 0, found {})", monitor,
+                            validation_fraction));
+  }
+  throw Error(fmt::format("`monitor`: expected auto, val-auc, val-ap, val-loss or loss, found '{}'", monitor));
 }
 
 torch::Tensor draw_noise(at::Generator& generator, int64_t windows, int64_t nodes, int64_t latent,
@@ -44,6 +60,14 @@ Trainer::Trainer(ModelConfig model_config, TrainerOptions options)
   if (options_.checkpoint_every < 1) {
     throw Error(fmt::format("`checkpoint-every`: expected >= 1 epochs, found {}", options_.checkpoint_every));
   }
+  if (!(options_.validation_fraction >= 0 && options_.validation_fraction < 1)) {
+    throw Error(fmt::format("`validation`: expected a fraction of edges in [0, 1), found {}",
+                            options_.validation_fraction));
+  }
+  if (options_.early_stopping_patience < 0) {
+    throw Error(fmt::format("`early-stopping`: expected >= 0 epochs, found {}", options_.early_stopping_patience));
+  }
+  options_.resolved_monitor();  // an unknown monitor is an error before any work
   // Parameters are drawn on the CPU in float64 and then cast, so a seed gives
   // the same initial model on every device and in every dtype.
   model_.to(torch::kCPU, torch::kFloat64);
@@ -51,12 +75,46 @@ Trainer::Trainer(ModelConfig model_config, TrainerOptions options)
   model_.to(options_.device, options_.dtype);
 }
 
-TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::path& checkpoint,
+double monitored_score(const EpochRecord& r, const std::string& monitor) {
+  if (monitor == "val-auc") return r.val_auc;
+  if (monitor == "val-ap") return r.val_ap;
+  if (monitor == "val-loss") return -r.val_loss;
+  return -r.loss;
+}
+
+namespace {
+
+std::vector<torch::Tensor> snapshot(torch::nn::Module& module) {
+  std::vector<torch::Tensor> copies;
+  for (const auto& p : module.parameters()) copies.push_back(p.detach().clone());
+  return copies;
+}
+
+}  // namespace
+
+TrainingResult Trainer::fit(const TrainingData& all_edges, const std::filesystem::path& checkpoint,
                             bool resume, const nlohmann::json& provenance) {
-  if (data.x_dim != model_config_.x_dim) {
+  if (all_edges.x_dim != model_config_.x_dim) {
     throw Error(fmt::format("training: the graphs have {} node features, the model expects {}",
-                            data.x_dim, model_config_.x_dim));
+                            all_edges.x_dim, model_config_.x_dim));
   }
+  std::string monitor = options_.resolved_monitor();
+  // The held-out edges get their own generator, so that holding them out
+  // changes neither the initial parameters nor the noise of a seed.
+  const TrainingData data = options_.validation_fraction > 0
+                                ? with_held_out_edges(all_edges, options_.validation_fraction,
+                                                      options_.seed ^ 0x9E3779B97F4A7C15ULL)
+                                : all_edges;
+  const bool validating = std::any_of(data.held_out.begin(), data.held_out.end(),
+                                      [](const HeldOutPairs& p) { return !p.empty(); });
+  if (options_.validation_fraction > 0 && !validating) {
+    spdlog::warn("validation: no window has enough edges to hold {:.0f} % of them out; training on "
+                 "every edge and monitoring the training loss",
+                 100 * options_.validation_fraction);
+    monitor = "loss";
+  }
+  const bool early_stopping = options_.early_stopping_patience > 0;
+  const bool keep_best = early_stopping && options_.keep_best;
   const auto started = std::chrono::steady_clock::now();
   torch::optim::Adam optimizer(model_.trainable_parameters(),
                                torch::optim::AdamOptions(options_.learning_rate));
@@ -84,6 +142,8 @@ TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::pat
     spdlog::info("resuming {} at epoch {}", checkpoint.string(), state.epochs_done);
   }
   const auto n_windows = static_cast<int64_t>(data.size());
+  std::vector<torch::Tensor> features;
+  for (const auto& step : data.steps) features.push_back(step.features);
   ProgressBar progress("training", static_cast<std::size_t>(options_.epochs));
   if (!options_.progress) progress.finish();
   model_.train(true);
@@ -94,38 +154,62 @@ TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::pat
     const auto noise = draw_noise(generator_, n_windows, data.n_nodes, model_config_.latent,
                                   options_.device, options_.dtype);
     const nn::SequenceOutput output = model_.forward(data.steps, noise);
-    const SequenceLoss loss = sequence_loss(output, data.targets);
-    loss.loss.backward();
-    if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(trainable, options_.clip_grad_norm);
-    optimizer.step();
+    const SequenceLoss loss =
+        sequence_loss(output, data.targets, 1e-10, &features, model_config_.feature_weight);
     // One read-back per epoch (the whole sequence), for the log.
-    const auto totals = torch::stack({loss.loss.detach(), loss.kl.sum().detach(),
-                                      loss.nll.sum().detach()}).to(torch::kCPU, torch::kFloat64);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    EpochRecord record{state.epochs_done + 1, totals[0].item<double>(), totals[1].item<double>(),
-                       totals[2].item<double>(), seconds};
+    const auto totals = torch::stack({loss.loss.detach(), loss.kl.sum().detach(), loss.nll.sum().detach(),
+                                      loss.feat.sum().detach()})
+                            .to(torch::kCPU, torch::kFloat64);
+    EpochRecord record;
+    record.epoch = state.epochs_done + 1;
+    record.loss = totals[0].item<double>();
+    record.kl = totals[1].item<double>();
+    record.nll = totals[2].item<double>();
+    record.feat = totals[3].item<double>();
     if (!std::isfinite(record.loss)) {
       throw Error(fmt::format("training: the loss became {} at epoch {} (try a lower `lr` or "
                               "`clip-grad`)",
                               record.loss, record.epoch));
     }
-    state.log.push_back(record);
-    state.epochs_done = record.epoch;
-    const double needed = options_.early_stopping_min_delta * std::abs(state.best_loss);
-    if (state.epochs_done == 1 || record.loss < state.best_loss - needed) {
-      state.best_loss = record.loss;
+    if (validating) {
+      const ValidationScores v = validation_scores(output.mu, data.held_out);
+      record.val_loss = v.loss;
+      record.val_auc = v.roc_auc;
+      record.val_ap = v.average_precision;
+    }
+    // The scores describe the parameters before this epoch's step: those are
+    // the ones kept.
+    const double score = monitored_score(record, monitor);
+    const double needed = options_.early_stopping_min_delta * std::abs(state.best_value);
+    if (record.epoch == 1 || score > state.best_value + needed) {
+      state.best_value = score;
+      state.best_epoch = record.epoch;
       state.epochs_since_best = 0;
+      if (keep_best) state.best_parameters = snapshot(model_.module());
     } else {
       ++state.epochs_since_best;
     }
-    if (options_.early_stopping_patience > 0 && state.epochs_since_best >= options_.early_stopping_patience) {
+    loss.loss.backward();
+    if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(trainable, options_.clip_grad_norm);
+    optimizer.step();
+    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state.log.push_back(record);
+    state.epochs_done = record.epoch;
+    if (early_stopping && state.epochs_since_best >= options_.early_stopping_patience) {
       state.stopped_early = true;
-      spdlog::info("early stopping at epoch {}: no improvement for {} epochs", record.epoch,
-                   state.epochs_since_best);
+      spdlog::info("early stopping at epoch {}: {} has not improved for {} epochs (best at epoch {})",
+                   record.epoch, monitor, state.epochs_since_best, state.best_epoch);
     }
     progress.update(static_cast<std::size_t>(state.epochs_done),
-                    fmt::format("loss {:.4g} (KL {:.3g}, NLL {:.4g})", record.loss, record.kl, record.nll));
+                    validating ? fmt::format("loss {:.4g}, held-out AUC {:.3f} (best {} at epoch {})",
+                                             record.loss, record.val_auc, monitor, state.best_epoch)
+                               : fmt::format("loss {:.4g} (KL {:.3g}, NLL {:.4g})", record.loss, record.kl,
+                                             record.nll));
     const bool last = state.epochs_done >= options_.epochs || state.stopped_early;
+    // The checkpoint keeps the last step's parameters (so that a longer run
+    // resumes exactly where this one ended) and the best ones, which a
+    // finished run's model is (kept_epoch; use_kept_parameters).
+    state.kept_epoch = last && keep_best && !state.best_parameters.empty() ? state.best_epoch : 0;
     const bool due = last || state.epochs_done % options_.checkpoint_every == 0;
     if (!checkpoint.empty() && due) save_checkpoint(checkpoint, model_, &optimizer, generator_, state);
     if (options_.on_epoch && !options_.on_epoch(record) && !last) {
@@ -136,6 +220,9 @@ TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::pat
     }
   }
   progress.finish();
+  use_kept_parameters(model_, state);
+  result.kept_epoch = state.kept_epoch > 0 ? state.kept_epoch : state.epochs_done;
+  result.monitor = monitor;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

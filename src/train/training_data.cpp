@@ -17,6 +17,7 @@ TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
                             adjacency.size(), features.size()));
   }
   TrainingData data;
+  data.format = format;
   data.n_nodes = adjacency.front().size(0);
   data.x_dim = features.front().size(1);
   for (std::size_t t = 0; t < adjacency.size(); ++t) {
@@ -41,6 +42,23 @@ TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
     data.targets.push_back(ReconstructionTarget::make(a, data.weights.back()));
   }
   return data;
+}
+
+TrainingData with_held_out_edges(const TrainingData& data, double fraction, std::uint64_t seed) {
+  EdgeSplit split = hold_out_edges(data.adjacency, fraction, seed);
+  std::vector<torch::Tensor> features;
+  for (const auto& step : data.steps) features.push_back(step.features);
+  const auto dtype = data.adjacency.front().scalar_type();
+  const auto device = data.adjacency.front().device();
+  TrainingData held = make_training_data(split.training_adjacency, features, device, dtype, data.format);
+  for (std::size_t t = 0; t < held.targets.size(); ++t) {
+    const HeldOutPairs& pairs = split.held_out[t];
+    if (pairs.empty()) continue;
+    held.targets[t].excluded_first = pairs.first.to(device);
+    held.targets[t].excluded_second = pairs.second.to(device);
+  }
+  held.held_out = std::move(split.held_out);
+  return held;
 }
 
 }  // namespace tavrnn::train

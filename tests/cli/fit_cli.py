@@ -78,8 +78,10 @@ def refuses_to_clobber_a_run():
 
 
 def killed_run_resumes_bitwise():
+    # Held-out edges on and the best epoch kept (the defaults), never stopping
+    # early: the split, the best score and its parameters must survive the kill.
     common = ["--epochs", "400", "--seed", "9", "--hidden", "16", "--latent", "4",
-              "--checkpoint-every", "7"]
+              "--checkpoint-every", "7", "--early-stopping", "1000"]
     run("fit", path("graphs.npz"), "--out", path("whole"), *common)
     proc = subprocess.Popen([CLI, "--threads", "1", "fit", path("graphs.npz"), "--out", path("killed"),
                              *common], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -98,11 +100,65 @@ def killed_run_resumes_bitwise():
     b = np.load(path("killed", "embeddings.npz"))
     for key in ("mu", "sigma", "attention"):
         assert np.array_equal(a[key], b[key]), f"{key} differs after resume"
-    la = open(path("whole", "training_log.csv")).read().splitlines()
-    lb = open(path("killed", "training_log.csv")).read().splitlines()
-    strip = lambda lines: [l.rsplit(",", 1)[0] for l in lines]  # drop the seconds column
-    assert strip(la) == strip(lb), "loss logs differ after resume"
+    def log_without_times(run_dir):
+        with open(path(run_dir, "training_log.csv")) as f:
+            return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(f)]
+    la, lb = log_without_times("whole"), log_without_times("killed")
+    assert "val_auc" in la[0], "the held-out scores are logged"
+    assert la == lb, "loss logs differ after resume"
+    ia, ib = json.load(open(path("whole", "run.json"))), json.load(open(path("killed", "run.json")))
+    assert ia["selected_epoch"] == ib["selected_epoch"] < 400, (ia["selected_epoch"], ib["selected_epoch"])
     print(f"     killed after the checkpoint, {len(leftovers)} temporary file(s) left by the kill")
+
+
+def held_out_edges_choose_the_epoch():
+    run("fit", path("graphs.npz"), "--out", path("val"), "--epochs", "300", "--seed", "2",
+        "--hidden", "16", "--latent", "4")
+    info = json.load(open(path("val", "run.json")))
+    with open(path("val", "training_log.csv")) as f:
+        rows = list(csv.DictReader(f))
+    assert info["monitor"] == "val-auc" and info["trainer"]["validation_fraction"] == 0.1, info["trainer"]
+    assert info["stopped_early"] and info["epochs_done"] < 300, "early stopping is on by default"
+    aucs = [float(r["val_auc"]) for r in rows]
+    assert all(0 <= a <= 1 for a in aucs)
+    best = 1 + max(range(len(aucs)), key=lambda i: (aucs[i], -i))  # the first best epoch
+    assert info["selected_epoch"] == best, (info["selected_epoch"], best)
+    assert info["epochs_done"] == best + 20, (info["epochs_done"], best)  # patience 20
+    assert abs(info["validation"]["roc_auc"] - aucs[best - 1]) < 1e-12
+    # The reference's training: every edge, every epoch, the last parameters.
+    run("fit", path("graphs.npz"), "--out", path("fixed"), "--epochs", "7", "--validation", "0",
+        "--early-stopping", "0")
+    info = json.load(open(path("fixed", "run.json")))
+    header = open(path("fixed", "training_log.csv")).readline().strip()
+    assert header == "epoch,loss,kl,nll,seconds", header
+    assert info["epochs_done"] == 7 and info["selected_epoch"] == 7 and info["monitor"] == "loss"
+    assert info["validation"] is None
+
+
+def select_keeps_the_best_held_out_score():
+    run("fit", path("graphs.npz"), "--out", path("sel"), "--epochs", "40", "--seed", "2",
+        "--hidden", "16", "--select", "latent=2,4 lr=0.01,0.003")
+    info = json.load(open(path("sel", "run.json")))
+    candidates = info["selection"]["candidates"]
+    assert [c["settings"] for c in candidates] == ["latent=2 lr=0.01", "latent=2 lr=0.003",
+                                                   "latent=4 lr=0.01", "latent=4 lr=0.003"]
+    best = max(candidates, key=lambda c: c["score"])
+    assert info["selection"]["selected"] == best["settings"]
+    chosen = dict(kv.split("=") for kv in best["settings"].split())
+    assert info["model"]["latent"] == int(chosen["latent"])
+    assert info["trainer"]["learning_rate"] == float(chosen["lr"])
+    assert np.load(path("sel", "embeddings.npz"))["mu"].shape[2] == int(chosen["latent"])
+    assert sorted(os.listdir(path("sel"))) == ["embeddings.npz", "model.pt", "run.json", "training_log.csv"]
+    # The same candidate fitted alone gives the same model.
+    run("fit", path("graphs.npz"), "--out", path("sel_alone"), "--epochs", "40", "--seed", "2",
+        "--hidden", "16", "--latent", chosen["latent"], "--lr", chosen["lr"])
+    a, b = np.load(path("sel", "embeddings.npz")), np.load(path("sel_alone", "embeddings.npz"))
+    assert np.array_equal(a["mu"], b["mu"])
+    proc = run("fit", path("graphs.npz"), "--out", path("sel_bad"), "--select", "latent=2,4",
+               "--validation", "0", expect=1)
+    assert "held-out" in proc.stderr, proc.stderr
+    proc = run("fit", path("graphs.npz"), "--out", path("sel_bad"), "--select", "width=2,4", expect=1)
+    assert "no fit option 'width'" in proc.stderr, proc.stderr
 
 
 def embed_reproduces_fit():
@@ -131,7 +187,8 @@ def bad_inputs_are_one_line_errors():
 
 check("setup: simulate and graphs", setup)
 for fn in (outputs_open_in_numpy, same_seed_same_numbers, refuses_to_clobber_a_run,
-           killed_run_resumes_bitwise, embed_reproduces_fit, vgae_and_vgrnn_run,
+           killed_run_resumes_bitwise, held_out_edges_choose_the_epoch,
+           select_keeps_the_best_held_out_score, embed_reproduces_fit, vgae_and_vgrnn_run,
            bad_inputs_are_one_line_errors):
     check(fn.__name__, fn)
 checks.finish()

@@ -88,3 +88,36 @@ def test_version_and_build_info():
     info = tavrnn.build_info()
     assert tavrnn.__version__ == info["tavrnn"]
     assert info["blas"] and info["threads"] >= 1
+
+
+def test_held_out_edges_choose_the_epoch_and_select_the_settings(graphs):
+    model = tavrnn.TAVRNN(latent=4, epochs=300, seed=1, threads=1).fit(graphs)
+    log = model.training_log_
+    assert np.isfinite(log["val_auc"]).all() and ((0 <= log["val_auc"]) & (log["val_auc"] <= 1)).all()
+    assert model.n_epochs_ < 300, "early stopping is on by default"
+    assert model.selected_epoch_ == 1 + int(np.argmax(log["val_auc"]))  # the first best epoch
+    assert model.n_epochs_ == model.selected_epoch_ + 20
+    # The kept epoch's parameters are the model's: transform gives the fit's own embeddings.
+    assert np.array_equal(model.transform(graphs), model.model_.training_embeddings["mu"])
+
+    fixed = tavrnn.TAVRNN(latent=4, epochs=6, validation=0, early_stopping=0, threads=1).fit(graphs)
+    assert fixed.n_epochs_ == fixed.selected_epoch_ == 6
+    assert np.isnan(fixed.training_log_["val_auc"]).all()
+
+    chosen = tavrnn.TAVRNN(epochs=30, seed=1, threads=1, select="latent=2,4").fit(graphs)
+    candidates = chosen.model_.selection["candidates"]
+    assert [c["settings"] for c in candidates] == ["latent=2", "latent=4"]
+    best = max(candidates, key=lambda c: c["score"])
+    assert chosen.model_.selection["selected"] == best["settings"]
+    assert chosen.transform(graphs).shape[2] == int(best["settings"].split("=")[1])
+    with pytest.raises(ValueError, match="held-out"):
+        tavrnn.TAVRNN(epochs=3, validation=0, select="latent=2,4").fit(graphs)
+
+
+def test_a_feature_head_adds_its_error_to_the_loss(graphs):
+    model = tavrnn.TAVRNN(latent=4, epochs=5, feature_weight=0.5, early_stopping=0, threads=1).fit(graphs)
+    log = model.training_log_
+    assert (log["feat"] > 0).all()
+    assert np.allclose(log["loss"], log["kl"] + log["nll"] + 0.5 * log["feat"], rtol=1e-4)
+    plain = tavrnn.TAVRNN(latent=4, epochs=5, early_stopping=0, threads=1).fit(graphs)
+    assert (plain.training_log_["feat"] == 0).all()

@@ -103,5 +103,51 @@ TEST(ReconstructionNll, SameBitsOnOneAndTwoThreads) {
   EXPECT_TRUE(torch::equal(grads[0], grads[1]));
 }
 
+// Held-out pairs are left out of the loss: the composite with a 0/1 mask
+// that zeroes both entries of every excluded pair (the divisor stays N'^2),
+// on the fused symmetric path, the fused asymmetric path and the composite
+// path the GPU takes.
+TEST(ReconstructionNll, ExcludedPairsAreLeftOutOfTheLoss) {
+  auto gen = at::detail::createCPUGenerator(11);
+  for (const TargetKind kind : {TargetKind::SymmetricBinary, TargetKind::AsymmetricBinary}) {
+    const int64_t n = 37;
+    auto a = make_target(n, kind, gen);
+    // Pairs whose entries are 0 both ways, as hold_out_edges leaves them.
+    const auto zero_pairs = torch::triu((a == 0) & (a.t() == 0), 1).nonzero().narrow(0, 0, 12);
+    const auto weights = reconstruction_weights(static_cast<double>(n), a.gt(0).sum().item<double>());
+    auto target = ReconstructionTarget::make(a, weights);
+    target.excluded_first = zero_pairs.select(1, 0).contiguous();
+    target.excluded_second = zero_pairs.select(1, 1).contiguous();
+    const auto z0 = torch::randn({n, 6}, gen, torch::kFloat64);
+
+    auto mask = torch::ones({n, n}, torch::kFloat64);
+    mask.index_put_({target.excluded_first, target.excluded_second}, 0.0);
+    mask.index_put_({target.excluded_second, target.excluded_first}, 0.0);
+    const auto logits = torch::mm(z0, z0.t());
+    const auto per_entry = F::binary_cross_entropy_with_logits(
+        logits, a,
+        F::BinaryCrossEntropyWithLogitsFuncOptions()
+            .pos_weight(torch::full({}, weights.pos_weight, torch::kFloat64))
+            .reduction(torch::kNone));
+    const double expected = weights.norm * (per_entry * mask).sum().item<double>() / static_cast<double>(n * n);
+
+    EXPECT_NEAR(reconstruction_nll(z0, target).item<double>(), expected, 1e-12 * std::abs(expected));
+    // The same through the composite (device) path: a target that is not marked symmetric and has
+    // no per-entry constants is only read through its dense adjacency there; emulate it on a copy.
+    const auto composite = composite_nll(z0, a, weights).item<double>();
+    const double excluded = 2.0 * weights.norm / static_cast<double>(n * n) *
+                            F::softplus((z0.index_select(0, target.excluded_first) *
+                                         z0.index_select(0, target.excluded_second)).sum(1)).sum().item<double>();
+    EXPECT_NEAR(composite - excluded, expected, 1e-12 * std::abs(expected));
+  }
+}
+
+TEST(FeatureReconstruction, IsTheMeanOverNodesOfTheSquaredErrorSummedOverFeatures) {
+  const auto x = torch::tensor({{1.0, 2.0}, {0.0, -1.0}, {3.0, 0.5}}, torch::kFloat64);
+  const auto x_hat = torch::tensor({{1.5, 2.0}, {0.0, 1.0}, {2.0, 0.5}}, torch::kFloat64);
+  // Rows: 0.25, 4, 1 -> mean 5.25 / 3.
+  EXPECT_NEAR(feature_reconstruction_error(x_hat, x).item<double>(), 5.25 / 3.0, 1e-15);
+}
+
 }  // namespace
 }  // namespace tavrnn::train

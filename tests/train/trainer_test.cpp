@@ -145,6 +145,8 @@ TEST_F(TrainerTest, LossFallsOnCommunityGraphs) {
   TrainerOptions options;
   options.epochs = 150;  // the loss plateaus for ~70 epochs before the communities separate
   options.progress = false;
+  options.validation_fraction = 0.0;  // every edge and every epoch: this is about the objective
+  options.early_stopping_patience = 0;
   Trainer trainer(config_for(data), options);
   const auto result = trainer.fit(data, dir / "m.pt", false);
   // Means of the first and last 5 epochs: each epoch's loss is one noisy sample.
@@ -162,6 +164,7 @@ TEST_F(TrainerTest, EarlyStoppingStopsWhenTheLossStalls) {
   TrainerOptions options;
   options.epochs = 2000;
   options.progress = false;
+  options.monitor = "loss";  // the training loss, as without held-out edges
   options.early_stopping_patience = 5;
   options.early_stopping_min_delta = 0.5;  // demands halving the loss: stalls at once
   Trainer trainer(config_for(data), options);
@@ -186,9 +189,118 @@ TEST_F(TrainerTest, CheckpointStoresConfigAndLoadsOnCpu) {
   SequenceModel model(rebuilt);
   const auto state = load_checkpoint(dir / "m.pt", model, nullptr, nullptr, torch::kCPU);
   EXPECT_EQ(state.epochs_done, 3);
+  use_kept_parameters(model, state);  // the trainer's model is its best epoch's
   std::vector<torch::Tensor> loaded;
   for (const auto& p : model.module().parameters()) loaded.push_back(p.detach().clone());
   EXPECT_TRUE(bitwise_equal(loaded, parameters_of(trainer)));
+}
+
+TEST_F(TrainerTest, LogsHeldOutScoresAndEndsWithTheBestEpochsParameters) {
+  const auto data = community_data(4, 24, 0.5, 0.05, 3);
+  TrainerOptions options;
+  options.epochs = 40;
+  options.progress = false;
+  options.validation_fraction = 0.2;
+  options.early_stopping_patience = 1000;  // never stops: every epoch is scored
+  options.early_stopping_min_delta = 0.0;
+  Trainer trainer(config_for(data), options);
+  const auto result = trainer.fit(data, {}, false);
+  ASSERT_EQ(result.state.log.size(), 40u);
+  EXPECT_EQ(result.monitor, "val-auc");
+  int64_t best_epoch = 0;
+  double best = -1;
+  for (const auto& r : result.state.log) {
+    ASSERT_TRUE(r.has_validation()) << "epoch " << r.epoch;
+    EXPECT_GE(r.val_auc, 0.0);
+    EXPECT_LE(r.val_auc, 1.0);
+    if (r.val_auc > best) best = r.val_auc, best_epoch = r.epoch;
+  }
+  EXPECT_EQ(result.kept_epoch, best_epoch);
+  // Epoch e is scored before its step: its parameters are those of a run of
+  // e - 1 epochs (same split, same noise), which keeps its last parameters.
+  ASSERT_GT(best_epoch, 1) << "the test needs a best epoch after the first";
+  options.epochs = best_epoch - 1;
+  options.early_stopping_patience = 0;
+  Trainer shorter(config_for(data), options);
+  shorter.fit(data, {}, false);
+  EXPECT_TRUE(bitwise_equal(parameters_of(trainer), parameters_of(shorter)));
+}
+
+TEST_F(TrainerTest, StopsWhenTheHeldOutScoreStallsAndCheckpointsBothParameterSets) {
+  const auto data = community_data(3, 20, 0.5, 0.05, 4);
+  const auto dir = temp_dir("kept");
+  TrainerOptions options;
+  options.epochs = 2000;
+  options.progress = false;
+  options.validation_fraction = 0.2;
+  options.early_stopping_patience = 5;
+  Trainer trainer(config_for(data), options);
+  const auto result = trainer.fit(data, dir / "m.pt", false);
+  EXPECT_TRUE(result.state.stopped_early);
+  EXPECT_EQ(result.state.epochs_done, result.state.best_epoch + 5);
+  EXPECT_EQ(result.kept_epoch, result.state.best_epoch);
+  // The checkpoint holds the last step's parameters (a longer run resumes
+  // from them) and the kept ones, which use_kept_parameters puts in place.
+  SequenceModel model(config_for(data));
+  const auto state = load_checkpoint(dir / "m.pt", model, nullptr, nullptr, torch::kCPU);
+  EXPECT_EQ(state.kept_epoch, result.kept_epoch);
+  std::vector<torch::Tensor> last;
+  for (const auto& p : model.module().parameters()) last.push_back(p.detach().clone());
+  EXPECT_FALSE(bitwise_equal(last, parameters_of(trainer)));
+  use_kept_parameters(model, state);
+  std::vector<torch::Tensor> kept;
+  for (const auto& p : model.module().parameters()) kept.push_back(p.detach().clone());
+  EXPECT_TRUE(bitwise_equal(kept, parameters_of(trainer)));
+  fs::remove_all(dir);
+}
+
+TEST_F(TrainerTest, MonitoringHeldOutScoresNeedsHeldOutEdges) {
+  const auto data = random_data(2, 8, 0.3, 1);
+  TrainerOptions options;
+  options.validation_fraction = 0.0;
+  options.monitor = "val-auc";
+  EXPECT_THROW(Trainer(config_for(data), options), Error);
+  options.monitor = "val-everything";
+  options.validation_fraction = 0.1;
+  EXPECT_THROW(Trainer(config_for(data), options), Error);
+}
+
+TEST_F(TrainerTest, FeatureHeadOnlyAtAPositiveWeight) {
+  const auto data = community_data(3, 16, 0.5, 0.05, 5);
+  auto config = config_for(data);
+  // Weight 0: the paper's model, parameter for parameter (parity holds).
+  SequenceModel plain(config);
+  EXPECT_FALSE(plain.feature_decoder());
+  EXPECT_EQ(plain.module().parameters().size(), 31u);
+  EXPECT_EQ(config.to_json().count("feature_weight"), 0u);
+
+  config.feature_weight = 0.5;
+  const auto dir = temp_dir("feature-head");
+  TrainerOptions options;
+  options.epochs = 6;
+  options.progress = false;
+  options.early_stopping_patience = 0;
+  Trainer trainer(config, options);
+  const auto result = trainer.fit(data, dir / "m.pt", false);
+  ASSERT_TRUE(trainer.model().feature_decoder());
+  EXPECT_EQ(trainer.model().feature_decoder()->weight.sizes(), torch::IntArrayRef({data.x_dim, config.latent}));
+  for (const auto& r : result.state.log) {
+    EXPECT_GT(r.feat, 0.0);
+    EXPECT_NEAR(r.loss, r.kl + r.nll + 0.5 * r.feat, 1e-4 * std::abs(r.loss));
+  }
+  // The head is drawn after the model: the model's own initial parameters
+  // are the weight-0 model's.
+  Trainer fresh_plain(config_for(data), options), fresh_head(config, options);
+  const auto plain_init = parameters_of(fresh_plain), head_init = parameters_of(fresh_head);
+  ASSERT_EQ(head_init.size(), plain_init.size() + 2);
+  EXPECT_TRUE(bitwise_equal(plain_init, {head_init.begin(), head_init.begin() + 31}));
+  // Saved and loaded with the model.
+  const auto rebuilt = ModelConfig::from_json(read_checkpoint_config(dir / "m.pt").at("model"));
+  EXPECT_DOUBLE_EQ(rebuilt.feature_weight, 0.5);
+  SequenceModel loaded(rebuilt);
+  load_checkpoint(dir / "m.pt", loaded, nullptr, nullptr, torch::kCPU);
+  EXPECT_TRUE(torch::equal(loaded.feature_decoder()->weight, trainer.model().feature_decoder()->weight));
+  fs::remove_all(dir);
 }
 
 TEST(ReconstructionWeights, CompleteGraphUsesTheDocumentedFallback) {

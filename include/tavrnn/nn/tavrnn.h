@@ -45,6 +45,7 @@ struct SequenceOutput {
   std::vector<torch::Tensor> z;                  // sample mu + sigma * eps: [N', Z]
   std::vector<torch::Tensor> h;                  // state passed on: [N', H]
   std::vector<torch::Tensor> alpha;              // attention weights [w] (ones(1) without)
+  std::vector<torch::Tensor> x_hat;              // features decoded from z (feature head only)
 };
 
 class TavrnnImpl : public torch::nn::Cloneable<TavrnnImpl> {

@@ -78,6 +78,10 @@ struct FitSettings {
   ModelSettings model;
   DeviceSettings device;
   train::TrainerOptions trainer;
+  bool last_epoch = false;  // clears trainer.keep_best (a flag that switches the default off)
+  // "latent=4,8,16 lr=0.01,0.003": fit every combination of these fit
+  // options and keep the one with the best held-out score (model_selection.h).
+  std::string select;
   bool sample_z = false;  // also keep sampled z, as the reference embeds
 };
 OptionTable fit_options(FitSettings& s);

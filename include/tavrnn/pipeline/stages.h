@@ -45,11 +45,16 @@ struct FittedModel {
   train::TrainingResult result;  // epochs done, loss log, timing
   train::Embeddings embeddings;  // of the sequence it was trained on
   std::shared_ptr<train::Trainer> trainer;  // holds the model (embed other sequences with it)
+  // With FitSettings::select: every candidate's settings and held-out score
+  // and the one chosen (null without select).
+  nlohmann::json selection;
   train::SequenceModel& model() const { return trainer->model(); }
 };
 
 // Trains the model `settings` describe on `sequence` and embeds it. This is
-// the one training path of fit, compare and run.
+// the one training path of fit, compare and run. With settings.select, fits
+// every candidate (model_selection.h) and returns the one whose held-out
+// edges score best; the others' checkpoints are removed.
 FittedModel fit(const graphs::GraphSequence& sequence, const FitSettings& settings,
                 const Checkpointing& checkpointing = {});
 // Embeddings of any sequence with as many nodes and features as the model's.

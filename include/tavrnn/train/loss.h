@@ -40,19 +40,30 @@ struct ReconstructionTarget {
   torch::Tensor values;
   torch::Tensor entry_weight;  // (1 + (pos_weight - 1) A) norm / N'^2 (other A)
   torch::Tensor entry_offset;  // -pos_weight A norm / N'^2 (other A)
+  // Pairs i < j left out of the loss (held out for validation, where A is 0):
+  // both (i, j) and (j, i) are dropped from the sum; the mean's divisor stays N'^2.
+  torch::Tensor excluded_first, excluded_second;  // int64 [k], on the device of A
   static ReconstructionTarget make(const torch::Tensor& adjacency, const ReconstructionWeights& weights);
 };
 
-// norm * mean(BCEWithLogits(z z^T, A; pos_weight)).
+// norm * mean(BCEWithLogits(z z^T, A; pos_weight)), less the excluded pairs.
 torch::Tensor reconstruction_nll(const torch::Tensor& z, const ReconstructionTarget& target);
+
+// The optional second decoder head (docs/training.md, "Node features in the
+// latent space"): FEAT_t = mean over nodes of the squared error, summed over
+// the feature columns, of a linear map of z_t against X_t.
+torch::Tensor feature_reconstruction_error(const torch::Tensor& reconstructed, const torch::Tensor& features);
 
 struct SequenceLoss {
   torch::Tensor kl;    // [T]
   torch::Tensor nll;   // [T]
-  torch::Tensor loss;  // sum_t (KL_t + NLL_t)
+  torch::Tensor feat;  // [T] FEAT_t (zeros without a feature head)
+  torch::Tensor loss;  // sum_t (KL_t + NLL_t + feature_weight FEAT_t)
 };
 
+// `features` and `feature_weight` only with a feature head (output.x_hat set).
 SequenceLoss sequence_loss(const nn::SequenceOutput& output,
-                           const std::vector<ReconstructionTarget>& targets, double eps = 1e-10);
+                           const std::vector<ReconstructionTarget>& targets, double eps = 1e-10,
+                           const std::vector<torch::Tensor>* features = nullptr, double feature_weight = 0.0);
 
 }  // namespace tavrnn::train

@@ -32,6 +32,10 @@ struct ModelConfig {
   std::string attention_summary = "auto";
   bool train_gru_gates = true;  // false = the reference notebook's frozen gates
   bool history_node = false;    // whether the graphs have one (resolves "auto")
+  // Weight of the second decoder head, a linear map z -> X_t trained to
+  // reconstruct each node's feature row; 0 = none (the paper's model and the
+  // reference). Saved only when > 0, so earlier checkpoints read unchanged.
+  double feature_weight = 0.0;
 
   nlohmann::json to_json() const;
   static ModelConfig from_json(const nlohmann::json& json);
@@ -45,6 +49,9 @@ class SequenceModel {
 
   nn::SequenceOutput forward(const std::vector<nn::StepGraph>& steps, const torch::Tensor& noise);
   std::vector<torch::Tensor> trainable_parameters();
+  // The model's feature head (undefined when feature_weight is 0); it is a
+  // submodule of module(), so it is saved, loaded and moved with the rest.
+  const torch::nn::Linear& feature_decoder() const { return feature_decoder_; }
   void reset_parameters(at::Generator& generator);
   torch::nn::Module& module();
   const ModelConfig& config() const { return config_; }
@@ -54,6 +61,7 @@ class SequenceModel {
  private:
   ModelConfig config_;
   std::variant<nn::Tavrnn, nn::Vgae> model_;
+  torch::nn::Linear feature_decoder_{nullptr};
 };
 
 }  // namespace tavrnn::train

@@ -10,7 +10,8 @@
 
 namespace tavrnn::train {
 
-// epoch,loss,kl,nll,seconds; one row per epoch, written atomically.
+// epoch,loss,kl,nll,seconds, then feat with a feature head and
+// val_loss,val_auc,val_ap with validation; one row per epoch, written atomically.
 void write_training_log(const std::filesystem::path& path, const std::vector<EpochRecord>& log);
 // Reads it back; columns by name (seconds optional). Error naming the file
 // and line.

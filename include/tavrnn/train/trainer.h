@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 #include <torch/types.h>
@@ -18,8 +19,19 @@ struct TrainerOptions {
   int64_t epochs = 200;
   double learning_rate = 1e-2;
   double clip_grad_norm = 0.0;           // 0: off (the reference defines 10 but never applies it)
-  int64_t early_stopping_patience = 0;   // 0: off; else stop after this many epochs without
-  double early_stopping_min_delta = 1e-4;  // a relative improvement of the loss this large
+  // Fraction of each window's edges (and as many non-edges) held out of
+  // training to score it (held_out_edges.h); 0: off, every edge is trained
+  // on (the reference). Drawn with its own generator seeded from `seed`.
+  double validation_fraction = 0.1;
+  // What early stopping and the kept parameters follow: "auto" (val-auc with
+  // validation, else loss), "val-auc", "val-ap", "val-loss" or "loss".
+  std::string monitor = "auto";
+  // 0: off (every epoch up to `epochs` runs); else stop after this many
+  // epochs without a relative improvement of the monitored value this large.
+  int64_t early_stopping_patience = 20;
+  double early_stopping_min_delta = 1e-4;
+  // With early stopping, end with the parameters of the best epoch (not the last).
+  bool keep_best = true;
   std::uint64_t seed = 0;
   torch::Device device = torch::kCPU;
   torch::ScalarType dtype = torch::kFloat32;
@@ -32,6 +44,8 @@ struct TrainerOptions {
   std::function<bool(const EpochRecord&)> on_epoch;
 
   nlohmann::json to_json() const;
+  // `monitor` with "auto" resolved; Error for an unknown name.
+  std::string resolved_monitor() const;
 };
 
 struct TrainingResult {
@@ -39,6 +53,8 @@ struct TrainingResult {
   double seconds = 0;  // this call's wall time
   bool resumed = false;
   bool stopped_by_caller = false;  // on_epoch returned false before the last epoch
+  int64_t kept_epoch = 0;          // the epoch whose parameters the model ends with
+  std::string monitor;             // what early stopping followed (resolved)
 };
 
 class Trainer {
@@ -62,6 +78,10 @@ class Trainer {
   SequenceModel model_;
   at::Generator generator_;
 };
+
+// The monitored value of an epoch ("val-auc", "val-ap", "val-loss" or
+// "loss") as a score, higher being better (losses are negated).
+double monitored_score(const EpochRecord& record, const std::string& monitor);
 
 // Draws the T x N' x Z standard normal noise of one epoch from `generator`
 // on the CPU in float64 (so CPU and GPU runs draw the same numbers).

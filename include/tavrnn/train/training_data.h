@@ -9,6 +9,7 @@
 
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/nn/tavrnn.h"
+#include "tavrnn/train/held_out_edges.h"
 #include "tavrnn/train/loss.h"
 
 namespace tavrnn::train {
@@ -18,6 +19,8 @@ struct TrainingData {
   std::vector<torch::Tensor> adjacency;  // dense A_t [N', N']
   std::vector<ReconstructionWeights> weights;
   std::vector<ReconstructionTarget> targets;  // what sequence_loss consumes
+  std::vector<HeldOutPairs> held_out;  // per window; empty: every edge is trained on
+  nn::AdjacencyFormat format = nn::AdjacencyFormat::Auto;
   int64_t n_nodes = 0;
   int64_t x_dim = 0;
   std::size_t size() const { return steps.size(); }
@@ -32,5 +35,10 @@ TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
 TrainingData make_training_data(const graphs::GraphSequence& sequence, torch::Device device,
                                 torch::ScalarType dtype,
                                 nn::AdjacencyFormat format = nn::AdjacencyFormat::Auto);
+
+// The same data with a fraction of each window's edges held out
+// (held_out_edges.h): removed from A_hat and the target, and every held-out
+// pair excluded from the loss.
+TrainingData with_held_out_edges(const TrainingData& data, double fraction, std::uint64_t seed);
 
 }  // namespace tavrnn::train

@@ -1,0 +1,44 @@
+#pragma once
+// Unsupervised model selection (docs/training.md, "Validation"): as VGAE and
+// VGRNN evaluate link prediction, a seeded fraction of each window's edges,
+// and as many of its non-edges, is held out. The held-out edges are removed
+// from the graph the model is trained on (its encoder never sees them) and
+// every held-out pair is left out of the reconstruction loss, so how well the
+// decoder ranks them is a score no training step has looked at.
+#include <cstdint>
+#include <vector>
+
+#include <torch/types.h>
+
+namespace tavrnn::train {
+
+struct HeldOutPairs {
+  torch::Tensor first, second;  // int64 [k]: node pairs i < j
+  torch::Tensor truth;          // float64 [k]: 1 for a held-out edge, 0 for a non-edge
+  int64_t edges() const;        // k / 2: as many edges as non-edges are held out
+  bool empty() const { return !first.defined() || first.numel() == 0; }
+};
+
+struct EdgeSplit {
+  std::vector<torch::Tensor> training_adjacency;  // A_t without the held-out edges
+  std::vector<HeldOutPairs> held_out;             // one per window (possibly empty)
+};
+
+// fraction in [0, 1): per window round(fraction * E) of its E edges between
+// distinct nodes (none when that leaves fewer than one edge), and as many
+// non-edges (fewer if the window has fewer), drawn uniformly without
+// replacement from a generator seeded with `seed`. fraction 0 holds out
+// nothing and returns the adjacency unchanged.
+EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fraction, std::uint64_t seed);
+
+// The validation scores of one epoch: the decoder's logits mu_i . mu_j on the
+// held-out pairs, per window, as mean balanced BCE, and ROC AUC and average
+// precision averaged over the windows that hold out both kinds of pair.
+struct ValidationScores {
+  double loss = 0, roc_auc = 0, average_precision = 0;
+  std::size_t windows = 0;  // windows scored
+};
+ValidationScores validation_scores(const std::vector<torch::Tensor>& mu,
+                                   const std::vector<HeldOutPairs>& held_out);
+
+}  // namespace tavrnn::train
