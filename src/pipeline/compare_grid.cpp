@@ -82,7 +82,8 @@ nlohmann::json grid_identity(const CompareSettings& s, const GridInputs& inputs)
                     {"early_stopping_patience", s.fit.trainer.early_stopping_patience},
                     {"early_stopping_min_delta", s.fit.trainer.early_stopping_min_delta},
                     {"keep_best", s.fit.trainer.keep_best && !s.fit.last_epoch},
-                    {"feature_weight", s.fit.model.config.feature_weight}}}};
+                    {"feature_weight", s.fit.model.config.feature_weight},
+                    {"feature_target", s.fit.model.config.feature_target}}}};
   // The model and training options compare gained from fit: recorded only
   // when they differ from the defaults, so grids made before keep their identity.
   const CompareSettings defaults;

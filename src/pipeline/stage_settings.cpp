@@ -193,6 +193,10 @@ train::ModelConfig ModelSettings::resolve(const graphs::GraphSequence& sequence)
   c.x_dim = static_cast<int64_t>(sequence.feature_dim());
   c.history_node = sequence.history_node_index().has_value();
   c.train_gru_gates = !freeze_gru_gates;
+  if (c.feature_weight > 0 && c.feature_target == "rate" &&
+      sequence.settings().features != graphs::NodeFeatures::RowsAndRates) {
+    throw Error("`feature-target` rate: the graphs have no rate column (build them with --features rows+rates)");
+  }
   return c;
 }
 
@@ -244,6 +248,9 @@ OptionTable fit_options(FitSettings& s) {
   t.value("feature-weight", s.model.config.feature_weight,
           "Weight of a second decoder head that reconstructs each node's features from its embedding "
           "(0 = off: the paper's model and the reference)");
+  t.choice("feature-target", s.model.config.feature_target, {"row", "rate"},
+           "What the feature head reconstructs: row (each node's whole feature row) or rate (its rate "
+           "alone, the last column of rows+rates features)");
   t.value("seed", s.trainer.seed, "Seed of initialisation and noise");
   t.value("checkpoint-every", s.trainer.checkpoint_every, "Write model.pt every N epochs (and at the end)");
   t.flag("sample-z", s.sample_z, "Also write sampled z (as the reference embeds) next to the posterior means");

@@ -31,7 +31,10 @@ nlohmann::json ModelConfig::to_json() const {
                       {"attention_summary", attention_summary},
                       {"train_gru_gates", train_gru_gates},
                       {"history_node", history_node}};
-  if (feature_weight > 0) j["feature_weight"] = feature_weight;
+  if (feature_weight > 0) {
+    j["feature_weight"] = feature_weight;
+    j["feature_target"] = feature_target;
+  }
   return j;
 }
 
@@ -47,6 +50,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json) {
     c.train_gru_gates = json.at("train_gru_gates").get<bool>();
     c.history_node = json.at("history_node").get<bool>();
     c.feature_weight = json.value("feature_weight", 0.0);
+    c.feature_target = json.value("feature_target", std::string("row"));
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("model configuration: {}", e.what()));
   }
@@ -67,6 +71,9 @@ namespace {
 std::variant<nn::Tavrnn, nn::Vgae> build(const ModelConfig& c) {
   if (!(c.feature_weight >= 0)) {
     throw Error(fmt::format("`feature-weight`: expected a weight >= 0, found {}", c.feature_weight));
+  }
+  if (c.feature_target != "row" && c.feature_target != "rate") {
+    throw Error(fmt::format("`feature-target`: expected row or rate, found '{}'", c.feature_target));
   }
   if (c.x_dim <= 0 || c.hidden <= 0 || c.latent <= 0 || c.attention_width < 0) {
     throw Error(fmt::format("model: expected positive sizes, found x_dim {}, hidden {}, latent {}, "
@@ -91,7 +98,7 @@ SequenceModel::SequenceModel(const ModelConfig& config) : config_(config), model
     // Registered last, so the model's own parameters keep their order and
     // their initial draws (parity with the reference at weight 0).
     feature_decoder_ = module().register_module("feature_decoder",
-                                                torch::nn::Linear(config_.latent, config_.x_dim));
+                                                torch::nn::Linear(config_.latent, config_.feature_head_width()));
   }
 }
 

@@ -143,7 +143,12 @@ TrainingResult Trainer::fit(const TrainingData& all_edges, const std::filesystem
   }
   const auto n_windows = static_cast<int64_t>(data.size());
   std::vector<torch::Tensor> features;
-  for (const auto& step : data.steps) features.push_back(step.features);
+  for (const auto& step : data.steps) {
+    // "rate": the last column (rows+rates puts each unit's rate there).
+    features.push_back(model_config_.feature_target == "rate"
+                           ? step.features.narrow(1, step.features.size(1) - 1, 1)
+                           : step.features);
+  }
   ProgressBar progress("training", static_cast<std::size_t>(options_.epochs));
   if (!options_.progress) progress.finish();
   model_.train(true);

@@ -303,6 +303,30 @@ TEST_F(TrainerTest, FeatureHeadOnlyAtAPositiveWeight) {
   fs::remove_all(dir);
 }
 
+TEST_F(TrainerTest, RateTargetReconstructsTheLastFeatureColumnOnly) {
+  const auto data = community_data(3, 16, 0.5, 0.05, 6);
+  auto config = config_for(data);
+  config.feature_weight = 1.0;
+  config.feature_target = "rate";
+  TrainerOptions options;
+  options.epochs = 3;
+  options.progress = false;
+  options.early_stopping_patience = 0;
+  Trainer trainer(config, options);
+  const auto result = trainer.fit(data, {}, false);
+  EXPECT_EQ(trainer.model().feature_decoder()->weight.sizes(), torch::IntArrayRef({1, config.latent}));
+  for (const auto& r : result.state.log) EXPECT_NEAR(r.loss, r.kl + r.nll + r.feat, 1e-4 * std::abs(r.loss));
+  // The head of the last epoch against the last column by hand, with z = mu (no noise).
+  const auto out = trainer.model().forward(data.steps, torch::zeros({3, 16, config.latent}));
+  const auto& x = data.steps[0].features;
+  const auto by_hand = (trainer.model().feature_decoder()->forward(out.z[0]) - x.narrow(1, x.size(1) - 1, 1))
+                           .pow(2).sum(1).mean();
+  EXPECT_NEAR(feature_reconstruction_error(out.x_hat[0], x.narrow(1, x.size(1) - 1, 1)).item<double>(),
+              by_hand.item<double>(), 1e-6);
+  config.feature_target = "everything";
+  EXPECT_THROW(SequenceModel{config}, Error);
+}
+
 TEST(ReconstructionWeights, CompleteGraphUsesTheDocumentedFallback) {
   const auto w = reconstruction_weights(10, 100);
   EXPECT_TRUE(w.degenerate);

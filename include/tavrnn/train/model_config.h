@@ -36,6 +36,10 @@ struct ModelConfig {
   // reconstruct each node's feature row; 0 = none (the paper's model and the
   // reference). Saved only when > 0, so earlier checkpoints read unchanged.
   double feature_weight = 0.0;
+  // What the feature head reconstructs: "row" (the whole feature row) or
+  // "rate" (the last column, each unit's rate, of rows+rates features).
+  std::string feature_target = "row";
+  int64_t feature_head_width() const { return feature_target == "rate" ? 1 : x_dim; }
 
   nlohmann::json to_json() const;
   static ModelConfig from_json(const nlohmann::json& json);
