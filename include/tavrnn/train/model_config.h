@@ -55,7 +55,7 @@ class SequenceModel {
   std::vector<torch::Tensor> trainable_parameters();
   // The model's feature head (undefined when feature_weight is 0); it is a
   // submodule of module(), so it is saved, loaded and moved with the rest.
-  const torch::nn::Linear& feature_decoder() const { return feature_decoder_; }
+  torch::nn::Linear feature_decoder() const { return feature_decoder_; }
   void reset_parameters(at::Generator& generator);
   torch::nn::Module& module();
   const ModelConfig& config() const { return config_; }
