@@ -14,7 +14,7 @@
 #
 # Each config's own choices (bin width, windows, theta, features, and the
 # [fit] keys it sets) are all that differs between data sets. One thread,
-# as the tables were measured: about 6 minutes on a 2-core AMD EPYC
+# as the tables were measured: about 12 minutes for 10 seeds on a 2-core AMD EPYC
 # (hippocampus-like and monkey-grasp take most); a rerun over the same
 # --out, 90 seconds.
 set -euo pipefail
@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 tavrnn=${TAVRNN:-$root/build/tavrnn}
 python=${PYTHON:-/usr/bin/python3}
-seeds=5
+seeds=10
 out=scorecard-output
 only=
 doc=$root/docs/real-data.md
