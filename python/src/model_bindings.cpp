@@ -147,9 +147,7 @@ void bind_model(py::module_& m) {
                              "With select: every candidate's settings and held-out score, and the one chosen "
                              "(None without)")
       .def_property_readonly("selected_epoch",
-                             [](const Model& self) {
-                               return self.state.kept_epoch > 0 ? self.state.kept_epoch : self.state.epochs_done;
-                             },
+                             [](const Model& self) { return self.state.model_epoch(); },
                              "The epoch whose parameters the model holds (the best held-out score with early "
                              "stopping, else the last)")
       .def_property_readonly("stopped_by_callback", [](const Model& self) { return self.stopped_by_caller; })

@@ -41,7 +41,7 @@ void run_cell(const CompareSettings& s, const graphs::GraphSequence& sequence, c
     checkpointing.resume = fs::exists(cell.checkpoint(), ec);
     const FittedModel fitted = fit(sequence, fit_settings, checkpointing);
     train::save_embeddings(cell.embeddings(), fitted.embeddings, sequence, fitted.config);
-    training = {{"selected_epoch", fitted.result.kept_epoch}, {"epochs_done", fitted.result.state.epochs_done}};
+    training = {{"selected_epoch", fitted.result.state.model_epoch()}, {"epochs_done", fitted.result.state.epochs_done}};
   } else {
     const auto e = eval::baseline_embeddings(eval::parse_baseline_kind(model), recording, sequence, latent);
     train::save_embeddings(cell.embeddings(), e, sequence, model, /*history_node=*/false);

@@ -59,20 +59,18 @@ Categorical categories_from_lines(std::vector<std::string> lines) {
 
 // The held-out scores of the epoch the model was kept at (null without validation).
 nlohmann::json validation_record(const train::TrainingResult& result) {
-  const auto& log = result.state.log;
-  for (const auto& r : log) {
-    if (r.epoch != result.kept_epoch || !r.has_validation()) continue;
-    return {{"epoch", r.epoch}, {"loss", r.val_loss}, {"roc_auc", r.val_auc}, {"average_precision", r.val_ap}};
-  }
-  return nullptr;
+  const train::EpochRecord* r = result.state.model_epoch_record();
+  if (r == nullptr || !r->has_validation()) return nullptr;
+  return {{"epoch", r->epoch}, {"loss", r->val_loss}, {"roc_auc", r->val_auc}, {"average_precision", r->val_ap}};
 }
 
 // ", kept epoch 37 (held-out AUC 0.912)" when the model ends at another epoch than the last.
 std::string kept_epoch_text(const train::TrainingResult& result) {
-  if (result.kept_epoch == result.state.epochs_done) return "";
+  const int64_t kept = result.state.model_epoch();
+  if (kept == result.state.epochs_done) return "";
   const auto v = validation_record(result);
-  if (v.is_null()) return fmt::format(", kept epoch {} (lowest loss)", result.kept_epoch);
-  return fmt::format(", kept epoch {} (held-out edges: ROC AUC {:.3f}, AP {:.3f})", result.kept_epoch,
+  if (v.is_null()) return fmt::format(", kept epoch {} (lowest loss)", kept);
+  return fmt::format(", kept epoch {} (held-out edges: ROC AUC {:.3f}, AP {:.3f})", kept,
                      v.at("roc_auc").get<double>(), v.at("average_precision").get<double>());
 }
 
@@ -90,7 +88,7 @@ nlohmann::json fit_record(const FittedModel& fitted, const graphs::GraphSequence
           {"versions", train::runtime_versions()},
           {"epochs_done", fitted.result.state.epochs_done},
           {"stopped_early", fitted.result.state.stopped_early},
-          {"selected_epoch", fitted.result.kept_epoch},
+          {"selected_epoch", fitted.result.state.model_epoch()},
           {"monitor", fitted.result.monitor},
           {"validation", validation_record(fitted.result)},
           {"final_loss", log.empty() ? 0.0 : log.back().loss},
@@ -168,10 +166,8 @@ FittedModel fit_selected(const graphs::GraphSequence& sequence, const FitSetting
     Checkpointing own = checkpointing;
     own.checkpoint = candidate_path(i);
     FittedModel f = fit(sequence, candidates[i].settings, own);
-    const auto& log = f.result.state.log;
-    const auto kept = std::find_if(log.begin(), log.end(),
-                                   [&](const train::EpochRecord& r) { return r.epoch == f.result.kept_epoch; });
-    if (f.result.monitor == "loss" || kept == log.end() || !kept->has_validation()) {
+    const train::EpochRecord* kept = f.result.state.model_epoch_record();
+    if (f.result.monitor == "loss" || kept == nullptr || !kept->has_validation()) {
       throw Error(fmt::format("`select`: {} has no held-out score (no window had edges to hold out)",
                               candidates[i].label));
     }
@@ -179,12 +175,12 @@ FittedModel fit_selected(const graphs::GraphSequence& sequence, const FitSetting
     table.push_back({{"settings", candidates[i].label},
                      {"monitor", f.result.monitor},
                      {"score", score},
-                     {"selected_epoch", f.result.kept_epoch},
+                     {"selected_epoch", f.result.state.model_epoch()},
                      {"epochs_done", f.result.state.epochs_done},
                      {"validation", validation_record(f.result)},
                      {"seconds", f.result.seconds}});
     spdlog::info("select {}/{}: {}: held-out {} {:.4f} (epoch {})", i + 1, candidates.size(),
-                 candidates[i].label, f.result.monitor, score, f.result.kept_epoch);
+                 candidates[i].label, f.result.monitor, score, f.result.state.model_epoch());
     std::error_code ec;
     if (!best || score > best_score) {
       if (best && !checkpointing.checkpoint.empty()) fs::remove(candidate_path(best_index), ec);

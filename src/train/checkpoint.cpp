@@ -169,6 +169,14 @@ TrainingState load_checkpoint(const std::filesystem::path& path, SequenceModel& 
   return state;
 }
 
+const EpochRecord* TrainingState::model_epoch_record() const {
+  const int64_t epoch = model_epoch();
+  for (const auto& r : log) {
+    if (r.epoch == epoch) return &r;
+  }
+  return nullptr;
+}
+
 void use_kept_parameters(SequenceModel& model, const TrainingState& state) {
   if (state.kept_epoch <= 0 || state.best_parameters.empty()) return;
   torch::NoGradGuard no_grad;

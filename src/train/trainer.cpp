@@ -226,7 +226,6 @@ TrainingResult Trainer::fit(const TrainingData& all_edges, const std::filesystem
   }
   progress.finish();
   use_kept_parameters(model_, state);
-  result.kept_epoch = state.kept_epoch > 0 ? state.kept_epoch : state.epochs_done;
   result.monitor = monitor;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -52,10 +52,13 @@ TrainingData with_held_out_edges(const TrainingData& data, double fraction, std:
   const auto device = data.adjacency.front().device();
   TrainingData held = make_training_data(split.training_adjacency, features, device, dtype, data.format);
   for (std::size_t t = 0; t < held.targets.size(); ++t) {
-    const HeldOutPairs& pairs = split.held_out[t];
+    // On the data's device once: the loss and every epoch's scores index with them.
+    HeldOutPairs& pairs = split.held_out[t];
     if (pairs.empty()) continue;
-    held.targets[t].excluded_first = pairs.first.to(device);
-    held.targets[t].excluded_second = pairs.second.to(device);
+    pairs.first = pairs.first.to(device);
+    pairs.second = pairs.second.to(device);
+    held.targets[t].excluded_first = pairs.first;
+    held.targets[t].excluded_second = pairs.second;
   }
   held.held_out = std::move(split.held_out);
   return held;

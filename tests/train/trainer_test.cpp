@@ -215,7 +215,7 @@ TEST_F(TrainerTest, LogsHeldOutScoresAndEndsWithTheBestEpochsParameters) {
     EXPECT_LE(r.val_auc, 1.0);
     if (r.val_auc > best) best = r.val_auc, best_epoch = r.epoch;
   }
-  EXPECT_EQ(result.kept_epoch, best_epoch);
+  EXPECT_EQ(result.state.model_epoch(), best_epoch);
   // Epoch e is scored before its step: its parameters are those of a run of
   // e - 1 epochs (same split, same noise), which keeps its last parameters.
   ASSERT_GT(best_epoch, 1) << "the test needs a best epoch after the first";
@@ -238,12 +238,12 @@ TEST_F(TrainerTest, StopsWhenTheHeldOutScoreStallsAndCheckpointsBothParameterSet
   const auto result = trainer.fit(data, dir / "m.pt", false);
   EXPECT_TRUE(result.state.stopped_early);
   EXPECT_EQ(result.state.epochs_done, result.state.best_epoch + 5);
-  EXPECT_EQ(result.kept_epoch, result.state.best_epoch);
+  EXPECT_EQ(result.state.model_epoch(), result.state.best_epoch);
   // The checkpoint holds the last step's parameters (a longer run resumes
   // from them) and the kept ones, which use_kept_parameters puts in place.
   SequenceModel model(config_for(data));
   const auto state = load_checkpoint(dir / "m.pt", model, nullptr, nullptr, torch::kCPU);
-  EXPECT_EQ(state.kept_epoch, result.kept_epoch);
+  EXPECT_EQ(state.kept_epoch, result.state.model_epoch());
   std::vector<torch::Tensor> last;
   for (const auto& p : model.module().parameters()) last.push_back(p.detach().clone());
   EXPECT_FALSE(bitwise_equal(last, parameters_of(trainer)));

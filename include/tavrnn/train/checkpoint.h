@@ -42,6 +42,11 @@ struct TrainingState {
   // the model); 0: the model is the last step's parameters.
   int64_t kept_epoch = 0;
   nlohmann::json config;  // model, trainer options, input provenance
+
+  // The epoch whose parameters the model holds: kept_epoch, else the last.
+  int64_t model_epoch() const { return kept_epoch > 0 ? kept_epoch : epochs_done; }
+  // That epoch's record in the log (null when the log lacks it).
+  const EpochRecord* model_epoch_record() const;
 };
 
 void save_checkpoint(const std::filesystem::path& path, SequenceModel& model,

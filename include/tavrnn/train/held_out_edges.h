@@ -13,7 +13,7 @@
 namespace tavrnn::train {
 
 struct HeldOutPairs {
-  torch::Tensor first, second;  // int64 [k]: node pairs i < j
+  torch::Tensor first, second;  // int64 [k]: node pairs i < j (on the data's device in TrainingData)
   torch::Tensor truth;          // float64 [k]: 1 for a held-out edge, 0 for a non-edge
   int64_t edges() const;        // k / 2: as many edges as non-edges are held out
   bool empty() const { return !first.defined() || first.numel() == 0; }

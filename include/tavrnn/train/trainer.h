@@ -53,7 +53,6 @@ struct TrainingResult {
   double seconds = 0;  // this call's wall time
   bool resumed = false;
   bool stopped_by_caller = false;  // on_epoch returned false before the last epoch
-  int64_t kept_epoch = 0;          // the epoch whose parameters the model ends with
   std::string monitor;             // what early stopping followed (resolved)
 };
 
