@@ -1,5 +1,7 @@
 #include "tavrnn/nn/tavrnn.h"
 
+#include <optional>
+
 #include <torch/torch.h>
 
 #include "tavrnn/util/error.h"
@@ -82,7 +84,12 @@ SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const to
   }
   SequenceOutput out;
   auto h = torch::zeros({n_nodes, options.hidden()}, steps.front().features.options());
-  std::vector<torch::Tensor> states;  // h_1..h_{t-1} after attention, then g_t
+  // h_1..h_{t-1} after attention, each stored once.
+  std::optional<AttentionHistory> history;
+  if (attention) {
+    history.emplace(static_cast<int64_t>(steps.size()), n_nodes * options.hidden(),
+                    options.hidden(), h);
+  }
   for (std::size_t t = 0; t < steps.size(); ++t) {
     const StepGraph& step = steps[t];
     TORCH_CHECK(step.features.size(0) == n_nodes && step.features.size(1) == options.x_dim(),
@@ -101,11 +108,9 @@ SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const to
     const auto g = gru->forward(torch::cat({px, pz}, 1), h, step.a_hat);
     torch::Tensor alpha;
     if (attention) {
-      states.push_back(g);
-      AttentionOutput attended = attention->forward(states);
+      AttentionOutput attended = attention->step(*history, g);
       h = attended.state;
       alpha = attended.weights;
-      states.back() = h;
     } else {
       h = g;
       alpha = torch::ones({1}, g.options());

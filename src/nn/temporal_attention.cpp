@@ -57,4 +57,25 @@ AttentionOutput TemporalAttentionImpl::forward(const std::vector<torch::Tensor>&
   return {value->forward(mixed), alpha};
 }
 
+torch::Tensor TemporalAttentionImpl::summarise(const torch::Tensor& state) const {
+  return options.summary() == AttentionSummary::LastNode ? state.select(0, state.size(0) - 1)
+                                                         : state.mean(0);
+}
+
+AttentionOutput TemporalAttentionImpl::step(AttentionHistory& history, const torch::Tensor& current) {
+  const int64_t available = history.size() + 1;
+  const int64_t w = options.width() > 0 ? std::min(options.width(), available) : available;
+  const int64_t begin = history.size() - (w - 1);
+  const auto summary = summarise(current);
+  const auto q = query->forward(summary);
+  const double scale = std::sqrt(static_cast<double>(options.hidden_size()));
+  const auto scores = torch::cat({history.scores(q, begin), torch::dot(key->forward(summary), q).view({1})});
+  const auto alpha = torch::softmax(scores / scale, 0);  // [w], oldest first
+  auto mixed = alpha[w - 1] * current;
+  if (w > 1) mixed = mixed + history.mix(alpha.slice(0, 0, w - 1), begin).view_as(current);
+  auto state = value->forward(mixed);
+  history.append(state, key->forward(summarise(state)));
+  return {std::move(state), alpha};
+}
+
 }  // namespace tavrnn::nn

@@ -305,3 +305,92 @@ TEST(ResetLinear, DrawsWeightAndBiasWithinOneOverSqrtFanIn) {
 
 }  // namespace
 }  // namespace tavrnn::nn
+
+namespace tavrnn::nn {
+namespace {
+
+struct SequenceRun {
+  std::vector<torch::Tensor> states;   // h_t per step
+  std::vector<torch::Tensor> weights;  // alpha_t per step
+  std::vector<torch::Tensor> gradients;  // d loss / d (GRU outputs), then d loss / d parameters
+};
+
+// A recurrence like the model's: each step's GRU stand-in g_t mixes its
+// input with the previous attended state, so gradients flow through every
+// earlier state along two paths (the recurrence and the attention).
+SequenceRun run_sequence(TemporalAttention& attention, const std::vector<torch::Tensor>& inputs,
+                         bool stored_once) {
+  std::vector<torch::Tensor> leaves;
+  for (const auto& x : inputs) leaves.push_back(x.detach().clone().requires_grad_(true));
+  SequenceRun run;
+  std::vector<torch::Tensor> states;
+  AttentionHistory history(static_cast<int64_t>(inputs.size()), kStateNodes * kStateWidth,
+                           kStateWidth, inputs.front());
+  torch::Tensor h = torch::zeros_like(inputs.front());
+  torch::Tensor loss = torch::zeros({}, torch::kFloat64);
+  for (std::size_t t = 0; t < leaves.size(); ++t) {
+    const auto g = torch::tanh(leaves[t] + 0.5 * h);
+    AttentionOutput out;
+    if (stored_once) {
+      out = attention->step(history, g);
+    } else {
+      states.push_back(g);
+      out = attention->forward(states);
+      states.back() = out.state;
+    }
+    h = out.state;
+    run.states.push_back(out.state.detach());
+    run.weights.push_back(out.weights.detach());
+    loss = loss + (out.state * out.state).sum() * static_cast<double>(t + 1) + out.weights.sum();
+  }
+  std::vector<torch::Tensor> wrt = leaves;
+  for (const auto& p : attention->parameters()) wrt.push_back(p);
+  run.gradients = torch::autograd::grad({loss}, wrt);
+  return run;
+}
+
+// With width 1 the weights are constant, so query and key get no gradient.
+void expect_same_sequence(const SequenceRun& a, const SequenceRun& b, bool every_gradient_nonzero) {
+  ASSERT_EQ(a.states.size(), b.states.size());
+  for (std::size_t t = 0; t < a.states.size(); ++t) {
+    EXPECT_LT(max_abs_diff(a.states[t], b.states[t]), 1e-12) << "state " << t;
+    EXPECT_LT(max_abs_diff(a.weights[t], b.weights[t]), 1e-12) << "weights " << t;
+  }
+  ASSERT_EQ(a.gradients.size(), b.gradients.size());
+  for (std::size_t i = 0; i < a.gradients.size(); ++i) {
+    ASSERT_TRUE(a.gradients[i].defined() && b.gradients[i].defined()) << i;
+    if (every_gradient_nonzero) EXPECT_GT(b.gradients[i].abs().max().item<double>(), 0.0) << i;
+    EXPECT_LT(max_abs_diff(a.gradients[i], b.gradients[i]), 1e-10) << "gradient " << i;
+  }
+}
+
+TEST(TemporalAttentionStep, MatchesTheStackedFormInValuesAndGradients) {
+  for (const int64_t width : {0, 1, 3}) {
+    for (const auto summary : {AttentionSummary::LastNode, AttentionSummary::Mean}) {
+      SCOPED_TRACE("width " + std::to_string(width) +
+                   (summary == AttentionSummary::Mean ? ", mean" : ", last node"));
+      auto gen = at::detail::createCPUGenerator(11);
+      auto attention = float64_attention(
+          TemporalAttentionOptions(kStateWidth).width(width).summary(summary), gen);
+      const auto inputs = random_states(7, gen, 1.0);
+      expect_same_sequence(run_sequence(attention, inputs, false),
+                           run_sequence(attention, inputs, true), width != 1);
+    }
+  }
+}
+
+TEST(TemporalAttentionStep, HistoryHoldsEachStateOnceAndRefusesMore) {
+  auto gen = at::detail::createCPUGenerator(12);
+  auto attention = float64_attention(TemporalAttentionOptions(kStateWidth), gen);
+  const auto inputs = random_states(3, gen);
+  AttentionHistory history(3, kStateNodes * kStateWidth, kStateWidth, inputs.front());
+  for (std::size_t t = 0; t < inputs.size(); ++t) {
+    const auto out = attention->step(history, inputs[t]);
+    EXPECT_EQ(history.size(), static_cast<int64_t>(t + 1));
+    EXPECT_EQ(out.weights.size(0), static_cast<int64_t>(t + 1));
+  }
+  EXPECT_THROW(attention->step(history, inputs.front()), std::exception);
+}
+
+}  // namespace
+}  // namespace tavrnn::nn

@@ -9,6 +9,8 @@
 #include <torch/nn/cloneable.h>
 #include <torch/nn/modules/linear.h>
 
+#include "tavrnn/nn/attention_history.h"
+
 namespace tavrnn::nn {
 
 enum class AttentionSummary {
@@ -40,9 +42,22 @@ class TemporalAttentionImpl : public torch::nn::Cloneable<TemporalAttentionImpl>
 
   // states: S = [h_1, ..., h_{t-1}, g_t], each [N', H]; the last is this
   // step's GRU output.
+  // Every state is stacked anew: memory and copying quadratic in the
+  // number of states. The direct form of the formula, kept for tests.
   AttentionOutput forward(const std::vector<torch::Tensor>& states);
 
+  // One step of a sequence: attends over the states in `history` (within
+  // the width) and `current` (this step's GRU output g_t), then appends
+  // the result h_t and its key to `history`. The same arithmetic as
+  // forward(), with each state stored once (attention_history.h).
+  AttentionOutput step(AttentionHistory& history, const torch::Tensor& current);
+
   TemporalAttentionOptions options;
+
+ private:
+  torch::Tensor summarise(const torch::Tensor& state) const;  // [N', H] -> [H]
+
+ public:
   torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
 };
 TORCH_MODULE(TemporalAttention);
