@@ -129,15 +129,16 @@ negative count, or a non-positive bin width.)")
 format, bin_width, time_major, start, stop, labels, units_table, group_column, ... Raises FileNotFoundError for a missing
 file and ValueError (naming the file and field) for bad content.)");
 
-  m.def("simulate", [](const std::string& preset, std::uint64_t seed) {
+  m.def("simulate", [](const std::string& preset, std::uint64_t seed, std::size_t units, double duration) {
         SimulatedRecording sim = [&] {
           py::gil_scoped_release unlocked;
-          return pipeline::simulate({preset, seed});
+          return pipeline::simulate({preset, seed, units, duration});
         }();
         return py::make_tuple(std::move(sim.recording), json_to_python(sim.ground_truth));
-      }, py::arg("preset") = "small", py::arg("seed") = 1,
+      }, py::arg("preset") = "small", py::arg("seed") = 1, py::arg("units") = 0, py::arg("duration") = 0.0,
       R"(A simulated recording with planted structure ("small", "hippocampus-like", "dishbrain-like";
-docs/simulate.md): returns (Recording, ground_truth dict).)");
+docs/simulator.md): returns (Recording, ground_truth dict). units: the preset's groups and couplings
+repeated to this many units; duration: seconds (0 = the preset's own, for both).)");
 }
 
 }  // namespace tavrnn::python

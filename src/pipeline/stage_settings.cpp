@@ -110,6 +110,12 @@ OptionTable simulate_options(SimulateSettings& s) {
   for (const auto& p : simulation_presets()) presets += (presets.empty() ? "" : ", ") + p;
   t.choice("preset", s.preset, simulation_presets(), "Simulation preset: " + presets);
   t.value("seed", s.seed, "Random seed; same seed, same bytes");
+  t.value("units", s.units,
+          "Units: the preset's groups and couplings repeated to this many (0 = the preset's own: "
+          "small 32, hippocampus-like 120, dishbrain-like 900)");
+  t.value("duration", s.duration,
+          "Recording length in seconds (0 = the preset's own: small 300, hippocampus-like 900, "
+          "dishbrain-like 1200)");
   return t;
 }
 

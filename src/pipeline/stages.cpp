@@ -125,7 +125,7 @@ Recording read_recording(const RecordingSettings& settings) {
 }
 
 SimulatedRecording simulate(const SimulateSettings& settings) {
-  return tavrnn::simulate(settings.preset, settings.seed);
+  return tavrnn::simulate(settings.preset, settings.seed, {settings.units, settings.duration});
 }
 
 graphs::GraphSequence build_graphs(const Recording& recording, const GraphsSettings& settings) {

@@ -54,11 +54,19 @@ std::vector<std::string> simulation_presets() {
   return {"small", "hippocampus-like", "dishbrain-like"};
 }
 
-SimulatedRecording simulate(const std::string& preset, std::uint64_t seed) {
+SimulatedRecording simulate(const std::string& preset, std::uint64_t seed,
+                            const SimulationSize& size) {
+  if (!(size.duration_s >= 0.0) || !std::isfinite(size.duration_s)) {
+    throw Error(fmt::format("simulate: duration must be a finite number of seconds >= 0 (0 = the "
+                            "preset's own), found {}",
+                            size.duration_s));
+  }
   RandomStream stream(seed);
-  if (preset == "small") return run_simulation(small_preset(seed, stream), stream);
-  if (preset == "hippocampus-like") return run_simulation(hippocampus_preset(seed, stream), stream);
-  if (preset == "dishbrain-like") return run_simulation(dishbrain_preset(seed, stream), stream);
+  if (preset == "small") return run_simulation(small_preset(seed, size, stream), stream);
+  if (preset == "hippocampus-like")
+    return run_simulation(hippocampus_preset(seed, size, stream), stream);
+  if (preset == "dishbrain-like")
+    return run_simulation(dishbrain_preset(seed, size, stream), stream);
   std::string known;
   for (const auto& name : simulation_presets()) known += (known.empty() ? "" : ", ") + name;
   throw Error(fmt::format("simulate: unknown preset '{}' (known: {})", preset, known));

@@ -70,6 +70,12 @@ namespace tavrnn {
 
 namespace {
 
+int decimal_digits(std::size_t value) {
+  int digits = 1;
+  for (; value >= 10; value /= 10) ++digits;
+  return digits;
+}
+
 // Units in consecutive blocks, one block per group.
 // Ids are the prefix and the unit index padded to `digits` ("u007").
 void assign_groups(SimulationSpec& spec, const std::vector<std::size_t>& sizes,
@@ -82,6 +88,118 @@ void assign_groups(SimulationSpec& spec, const std::vector<std::size_t>& sizes,
   }
 }
 
+// `total` split in proportion to `sizes` (largest remainders, ties to the
+// first): `sizes` itself when `total` is their sum.
+std::vector<std::size_t> proportional_sizes(const std::vector<std::size_t>& sizes,
+                                            std::size_t total) {
+  std::size_t module = 0;
+  for (std::size_t s : sizes) module += s;
+  std::vector<std::size_t> out(sizes.size());
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::size_t given = 0;
+  for (std::size_t g = 0; g < sizes.size(); ++g) {
+    const double exact = static_cast<double>(sizes[g]) * static_cast<double>(total) /
+                         static_cast<double>(module);
+    out[g] = static_cast<std::size_t>(std::floor(exact));
+    given += out[g];
+    remainders.emplace_back(exact - std::floor(exact), g);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = 0; given < total; ++i, ++given) ++out[remainders[i].second];
+  return out;
+}
+
+// How the preset's layout was repeated (SimulationSize).
+struct Tiling {
+  std::size_t copies = 1;
+  std::size_t module_groups = 0;
+  std::size_t module_units = 0;
+  std::size_t units = 0;
+};
+
+// The preset's groups (names, sizes) repeated to `requested` units (0 =
+// the sizes as given), assigned to spec's units in consecutive blocks.
+// With one copy the names are the module's; otherwise each gets the copy's
+// index ("A_007").
+Tiling tile_groups(SimulationSpec& spec, const std::vector<std::string>& names,
+                   const std::vector<std::size_t>& sizes, std::size_t requested,
+                   const std::string& id_prefix, int digits) {
+  Tiling tiling;
+  tiling.module_groups = sizes.size();
+  for (std::size_t s : sizes) tiling.module_units += s;
+  tiling.units = requested == 0 ? tiling.module_units : requested;
+  tiling.copies = std::max<std::size_t>(
+      1, (tiling.units + tiling.module_units / 2) / tiling.module_units);
+  const std::size_t smallest = *std::min_element(sizes.begin(), sizes.end());
+  const std::size_t minimum = (2 * tiling.module_units + smallest - 1) / smallest;
+  std::vector<std::size_t> all_sizes;
+  for (std::size_t c = 0; c < tiling.copies; ++c) {
+    const std::size_t copy_units =
+        tiling.units / tiling.copies + (c < tiling.units % tiling.copies ? 1 : 0);
+    for (std::size_t s : proportional_sizes(sizes, copy_units)) {
+      if (s < 2) {
+        throw Error(fmt::format(
+            "simulate: {} units leave a group of the preset '{}' with {} unit(s); its {} groups "
+            "need at least 2 units each: ask for at least {} units",
+            tiling.units, spec.preset, s, sizes.size(), minimum));
+      }
+      all_sizes.push_back(s);
+    }
+    for (const auto& name : names) {
+      spec.group_names.push_back(
+          tiling.copies == 1
+              ? name
+              : fmt::format("{}_{:0{}d}", name, c, decimal_digits(tiling.copies - 1)));
+    }
+  }
+  assign_groups(spec, all_sizes, id_prefix, std::max(digits, decimal_digits(tiling.units - 1)));
+  if (tiling.copies > 1) {
+    spec.preset_truth["copies"] = tiling.copies;
+    spec.preset_truth["module_units"] = tiling.module_units;
+  }
+  return tiling;
+}
+
+// The module's states with every shared drive repeated in each copy (its
+// own latent per copy), copy after copy within each state.
+std::vector<SimulatedState> tile_states(const std::vector<SimulatedState>& module,
+                                        const Tiling& tiling) {
+  std::vector<SimulatedState> states;
+  for (const auto& state : module) {
+    SimulatedState tiled{state.name, {}};
+    for (std::size_t c = 0; c < tiling.copies; ++c) {
+      for (const auto& drive : state.shared_drives) {
+        SharedDrive copy{{}, drive.gain};
+        for (int g : drive.groups)
+          copy.groups.push_back(g + static_cast<int>(c * tiling.module_groups));
+        tiled.shared_drives.push_back(std::move(copy));
+      }
+    }
+    states.push_back(std::move(tiled));
+  }
+  return states;
+}
+
+// The preset's count of silent units, in proportion to the units.
+std::size_t silent_count(std::size_t module_count, const Tiling& tiling) {
+  return static_cast<std::size_t>(std::llround(static_cast<double>(module_count) *
+                                                static_cast<double>(tiling.units) /
+                                                static_cast<double>(tiling.module_units)));
+}
+
+// Bins for the requested duration (0: the preset's own count).
+std::size_t bins_for(const SimulationSize& size, double bin_width_s, std::size_t preset_bins,
+                     const std::string& preset) {
+  if (size.duration_s == 0.0) return preset_bins;
+  const auto bins = static_cast<std::size_t>(std::llround(size.duration_s / bin_width_s));
+  if (bins < 1) {
+    throw Error(fmt::format("simulate: duration {} s is under one {} s bin of the preset '{}'",
+                            size.duration_s, bin_width_s, preset));
+  }
+  return bins;
+}
+
 // Every bin labelled with its state.
 Categorical labels_from_states(const SimulationSpec& spec) {
   Categorical labels;
@@ -92,36 +210,38 @@ Categorical labels_from_states(const SimulationSpec& spec) {
 
 }  // namespace
 
-SimulationSpec small_preset(std::uint64_t seed, RandomStream& stream) {
+SimulationSpec small_preset(std::uint64_t seed, const SimulationSize& size, RandomStream& stream) {
   SimulationSpec spec;
   spec.preset = "small";
   spec.seed = seed;
   spec.bin_width_s = 0.05;
-  spec.n_bins = 6000;
-  spec.group_names = {"A", "B", "C", "D"};
-  assign_groups(spec, {8, 8, 8, 8}, "u", 2);
+  spec.n_bins = bins_for(size, spec.bin_width_s, 6000, spec.preset);
+  const Tiling tiling = tile_groups(spec, {"A", "B", "C", "D"}, {8, 8, 8, 8}, size.units, "u", 2);
   spec.baseline_rate_hz = lognormal_baselines(spec.unit_groups.size(), 10.0, 0.5, stream);
-  silence_units(spec.baseline_rate_hz, 2, stream);
-  spec.within_group_gain.assign(4, 0.6);
-  spec.states = {{"state_a", {{{0, 1}, 1.5}, {{2, 3}, 1.5}}},
-                 {"state_b", {{{0, 2}, 1.5}, {{1, 3}, 1.5}}}};
+  silence_units(spec.baseline_rate_hz, silent_count(2, tiling), stream);
+  spec.within_group_gain.assign(spec.group_names.size(), 0.6);
+  spec.states = tile_states({{"state_a", {{{0, 1}, 1.5}, {{2, 3}, 1.5}}},
+                             {"state_b", {{{0, 2}, 1.5}, {{1, 3}, 1.5}}}},
+                            tiling);
   spec.state_of_bin = alternating_states(spec.n_bins, 2, 400, 1000, stream);
   spec.labels = labels_from_states(spec);
   return spec;
 }
 
-SimulationSpec dishbrain_preset(std::uint64_t seed, RandomStream& stream) {
+SimulationSpec dishbrain_preset(std::uint64_t seed, const SimulationSize& size,
+                                RandomStream& stream) {
   SimulationSpec spec;
   spec.preset = "dishbrain-like";
   spec.seed = seed;
   spec.bin_width_s = 0.05;
-  spec.n_bins = 24000;
-  spec.group_names = {"Sens", "R_down", "R_up", "L_down", "L_up"};
-  assign_groups(spec, {500, 100, 100, 100, 100}, "ch", 4);
+  spec.n_bins = bins_for(size, spec.bin_width_s, 24000, spec.preset);
+  const Tiling tiling = tile_groups(spec, {"Sens", "R_down", "R_up", "L_down", "L_up"},
+                                    {500, 100, 100, 100, 100}, size.units, "ch", 4);
   spec.baseline_rate_hz = lognormal_baselines(spec.unit_groups.size(), 6.0, 0.7, stream);
-  silence_units(spec.baseline_rate_hz, 18, stream);
-  spec.within_group_gain.assign(5, 0.6);
-  spec.states = {{"high", {{{0, 1, 2, 3, 4}, 1.5}}}, {"low", {{{1, 2, 3, 4}, 1.0}}}};
+  silence_units(spec.baseline_rate_hz, silent_count(18, tiling), stream);
+  spec.within_group_gain.assign(spec.group_names.size(), 0.6);
+  spec.states = tile_states({{"high", {{{0, 1, 2, 3, 4}, 1.5}}}, {"low", {{{1, 2, 3, 4}, 1.0}}}},
+                            tiling);
   spec.state_of_bin = alternating_states(spec.n_bins, 2, 1200, 4800, stream);
   spec.labels = labels_from_states(spec);
   return spec;
@@ -185,19 +305,21 @@ struct PlaceFields {
 
 }  // namespace
 
-SimulationSpec hippocampus_preset(std::uint64_t seed, RandomStream& stream) {
+SimulationSpec hippocampus_preset(std::uint64_t seed, const SimulationSize& size,
+                                  RandomStream& stream) {
   SimulationSpec spec;
   spec.preset = "hippocampus-like";
   spec.seed = seed;
   spec.bin_width_s = 0.025;
-  spec.n_bins = 36000;
-  spec.group_names = {"CA1_a", "CA1_b", "CA3"};
-  assign_groups(spec, {48, 48, 24}, "u", 3);
+  spec.n_bins = bins_for(size, spec.bin_width_s, 36000, spec.preset);
+  const Tiling tiling =
+      tile_groups(spec, {"CA1_a", "CA1_b", "CA3"}, {48, 48, 24}, size.units, "u", 3);
   const std::size_t n_units = spec.unit_groups.size();
   spec.baseline_rate_hz = lognormal_baselines(n_units, 3.0, 0.5, stream);
-  silence_units(spec.baseline_rate_hz, 3, stream);
-  spec.within_group_gain.assign(3, 0.6);
-  spec.states = {{"start_end", {{{0, 2}, 1.7}}}, {"far_end", {{{1, 2}, 1.7}}}, {"middle", {}}};
+  silence_units(spec.baseline_rate_hz, silent_count(3, tiling), stream);
+  spec.within_group_gain.assign(spec.group_names.size(), 0.6);
+  spec.states = tile_states(
+      {{"start_end", {{{0, 2}, 1.7}}}, {"far_end", {{{1, 2}, 1.7}}}, {"middle", {}}}, tiling);
 
   auto path = std::make_shared<Trajectory>(back_and_forth(spec.n_bins, spec.bin_width_s, stream));
   auto fields = std::make_shared<PlaceFields>();

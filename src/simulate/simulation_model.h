@@ -87,9 +87,11 @@ SimulatedRecording run_simulation(SimulationSpec spec, RandomStream& stream);
 
 // Preset builders (simulate_presets.cpp); each draws its random structure
 // (baselines, silent units, segments, trajectory, place fields) from stream.
-SimulationSpec small_preset(std::uint64_t seed, RandomStream& stream);
-SimulationSpec hippocampus_preset(std::uint64_t seed, RandomStream& stream);
-SimulationSpec dishbrain_preset(std::uint64_t seed, RandomStream& stream);
+SimulationSpec small_preset(std::uint64_t seed, const SimulationSize& size, RandomStream& stream);
+SimulationSpec hippocampus_preset(std::uint64_t seed, const SimulationSize& size,
+                                  RandomStream& stream);
+SimulationSpec dishbrain_preset(std::uint64_t seed, const SimulationSize& size,
+                                RandomStream& stream);
 
 // Helpers the presets share.
 std::vector<double> lognormal_baselines(std::size_t n, double median_hz, double sigma_log,

@@ -86,3 +86,13 @@ def test_embeddings_of_the_wrong_shape(graphs):
 def test_transform_before_fit():
     with pytest.raises(AttributeError, match="not fitted"):
         tavrnn.TAVRNN().transform(None)
+
+
+def test_simulate_resizes_and_refuses_sizes_the_preset_cannot_take():
+    rec, truth = tavrnn.simulate("small", seed=2, units=64, duration=30)
+    assert (rec.n_units, rec.n_bins, truth["copies"]) == (64, 600, 2)
+    assert truth["groups"]["names"][:5] == ["A_0", "B_0", "C_0", "D_0", "A_1"]
+    with pytest.raises(ValueError, match="ask for at least 8 units"):
+        tavrnn.simulate("small", units=3)
+    with pytest.raises(ValueError, match="duration"):
+        tavrnn.simulate("small", duration=-1)

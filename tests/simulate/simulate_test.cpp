@@ -7,11 +7,13 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "../error_message.h"
 #include "tavrnn/util/error.h"
 
 namespace tavrnn {
@@ -347,10 +349,9 @@ std::map<std::string, double> group_correlations(const SimulatedRecording& sim, 
 // Every state of the ground truth: group pairs listed in its
 // coupled_group_pairs correlate above coupled_min, every other pair of
 // distinct groups stays within +-uncoupled_max.
-void expect_planted_coupling(const std::string& preset, std::size_t window_bins, bool concatenate,
-                             double min_count, std::size_t max_units, double coupled_min,
-                             double uncoupled_max) {
-  const SimulatedRecording& sim = simulated(preset);
+void expect_planted_coupling(const SimulatedRecording& sim, const std::string& preset,
+                             std::size_t window_bins, bool concatenate, double min_count,
+                             std::size_t max_units, double coupled_min, double uncoupled_max) {
   const auto& names = sim.recording.groups()->names;
   for (const auto& st : sim.ground_truth["states"]) {
     const std::string state = st["name"];
@@ -380,6 +381,13 @@ void expect_planted_coupling(const std::string& preset, std::size_t window_bins,
   }
 }
 
+void expect_planted_coupling(const std::string& preset, std::size_t window_bins, bool concatenate,
+                             double min_count, std::size_t max_units, double coupled_min,
+                             double uncoupled_max) {
+  expect_planted_coupling(simulated(preset), preset, window_bins, concatenate, min_count, max_units,
+                          coupled_min, uncoupled_max);
+}
+
 TEST(Simulate, SmallCoupledGroupsCorrelateAndUncoupledOnesDoNot) {
   expect_planted_coupling("small", 400, false, 0.25, 100, 0.4, 0.08);
 }
@@ -392,6 +400,63 @@ TEST(Simulate, HippocampusLikeEndsCoupleCA3WithOneCA1GroupEach) {
 TEST(Simulate, DishbrainLikeSensCouplesToMotorRegionsOnlyInHighEpochs) {
   // low's motor-only drive is weaker (gain 1.0), hence the lower bar.
   expect_planted_coupling("dishbrain-like", 400, false, 0.25, 40, 0.22, 0.08);
+}
+
+// ---- sizes: --units and --duration -------------------------------------------
+
+TEST(SimulateSize, ThePresetsOwnSizeGivesTheSameBytes) {
+  for (const auto& [preset, units, seconds] :
+       std::vector<std::tuple<std::string, std::size_t, double>>{{"small", 32, 300.0},
+                                                                 {"hippocampus-like", 120, 900.0}}) {
+    const SimulatedRecording a = simulate(preset, 5);
+    const SimulatedRecording b = simulate(preset, 5, {units, seconds});
+    EXPECT_TRUE(a.recording.activity().values == b.recording.activity().values) << preset;
+    EXPECT_EQ(a.ground_truth.dump(), b.ground_truth.dump()) << preset;
+  }
+}
+
+TEST(SimulateSize, UnitsRepeatTheGroupsAndTheirCouplings) {
+  const SimulatedRecording sim = simulate("small", 4, {100, 0.0});
+  const Recording& rec = sim.recording;
+  EXPECT_EQ(rec.n_units(), 100u);
+  EXPECT_EQ(rec.n_bins(), 6000u);
+  EXPECT_EQ(rec.unit_ids().back(), "u99");
+  // round(100 / 32) = 3 copies of A, B, C, D: 34, 33 and 33 units.
+  expect_groups(rec, {"A_0", "B_0", "C_0", "D_0", "A_1", "B_1", "C_1", "D_1", "A_2", "B_2", "C_2", "D_2"},
+                {9, 9, 8, 8, 9, 8, 8, 8, 9, 8, 8, 8});
+  EXPECT_EQ(sim.ground_truth["copies"], 3);
+  EXPECT_EQ(sim.ground_truth["module_units"], 32);
+  EXPECT_EQ(sim.ground_truth["silent_units"].size(), 6u);  // 2 of 32, in proportion
+  const auto& state_a = sim.ground_truth["states"][0];
+  EXPECT_EQ(state_a["shared_drives"].size(), 6u);  // A-B and C-D in each copy
+  EXPECT_EQ(state_a["coupled_group_pairs"][2], (nlohmann::json{"A_1", "B_1"}));
+  expect_planted_coupling(sim, "small x 3", 400, false, 0.25, 100, 0.4, 0.08);
+}
+
+TEST(SimulateSize, FewerUnitsThanThePresetShrinkItsGroups) {
+  const SimulatedRecording sim = simulate("hippocampus-like", 4, {30, 120.0});
+  expect_groups(sim.recording, {"CA1_a", "CA1_b", "CA3"}, {12, 12, 6});
+  EXPECT_EQ(sim.recording.n_bins(), 4800u);  // 120 s of 25 ms bins
+  EXPECT_FALSE(sim.ground_truth.contains("copies"));
+  EXPECT_EQ(sim.ground_truth["place_fields"]["centre_m"].size(), 30u);
+}
+
+TEST(SimulateSize, DurationSetsTheNumberOfBins) {
+  EXPECT_EQ(simulate("small", 4, {0, 60.0}).recording.n_bins(), 1200u);
+  EXPECT_EQ(simulate("small", 4, {0, 60.0}).recording.n_units(), 32u);
+}
+
+TEST(SimulateSize, SizesThePresetCannotTakeAreRefusedWithTheMinimum) {
+  using test_support::error_of;
+  EXPECT_EQ(error_of([] { simulate("small", 1, {5, 0.0}); }),
+            "simulate: 5 units leave a group of the preset 'small' with 1 unit(s); its 4 groups "
+            "need at least 2 units each: ask for at least 8 units");
+  EXPECT_NE(error_of([] { simulate("dishbrain-like", 1, {12, 0.0}); }).find("at least 18 units"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { simulate("small", 1, {0, -1.0}); }).find("duration must be"),
+            std::string::npos);
+  EXPECT_EQ(error_of([] { simulate("small", 1, {0, 0.01}); }),
+            "simulate: duration 0.01 s is under one 0.05 s bin of the preset 'small'");
 }
 
 }  // namespace

@@ -37,6 +37,8 @@ OptionTable recording_options(RecordingSettings& s);
 struct SimulateSettings {
   std::string preset = "small";
   std::uint64_t seed = 1;
+  std::size_t units = 0;   // 0 = the preset's own
+  double duration = 0.0;   // seconds; 0 = the preset's own
 };
 OptionTable simulate_options(SimulateSettings& s);
 

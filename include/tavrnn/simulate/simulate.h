@@ -23,8 +23,25 @@ struct SimulatedRecording {
 
 std::vector<std::string> simulation_presets();  // "small", "hippocampus-like", "dishbrain-like"
 
-// Same preset and seed, same numbers on every run. Throws Error for an
-// unknown preset, naming the ones there are.
-SimulatedRecording simulate(const std::string& preset, std::uint64_t seed);
+// How big a simulation is; 0 keeps the preset's own size (docs/simulator.md).
+//
+// At `units` = N the preset's layout of N0 units (its groups and which of
+// them share a drive in each state) is repeated k = max(1, round(N / N0))
+// times, each copy with its own drives, and the group sizes are scaled so
+// that the copies hold N units between them: planted groups and couplings
+// grow with N, each unit keeping about as many coupled partners as at N0.
+// Behaviour (the states over time, the trajectory) is one for all copies.
+// Silent units scale with N. `duration_s` sets the number of bins.
+struct SimulationSize {
+  std::size_t units = 0;
+  double duration_s = 0.0;
+};
+
+// Same preset, seed and size, same numbers on every run; the preset's own
+// size gives the same bytes as before sizes existed. Throws Error for an
+// unknown preset (naming the ones there are), or a size the preset cannot
+// take (too few units for its groups, a duration under one bin).
+SimulatedRecording simulate(const std::string& preset, std::uint64_t seed,
+                            const SimulationSize& size = {});
 
 }  // namespace tavrnn
