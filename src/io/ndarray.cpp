@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -231,6 +234,42 @@ NdArray NdArray::from_doubles(std::vector<double> values, std::vector<std::size_
   array.dtype = DType::Float64;
   array.shape = std::move(shape);
   store_all(array, values);
+  return array;
+}
+
+namespace {
+
+template <typename T>
+void store_converted(NdArray& array, const std::vector<double>& values) {
+  array.bytes.resize(values.size() * sizeof(T));
+  auto* out = reinterpret_cast<T*>(array.bytes.data());
+  for (std::size_t i = 0; i < values.size(); ++i) out[i] = static_cast<T>(values[i]);
+}
+
+}  // namespace
+
+NdArray NdArray::from_counts(const std::vector<double>& values, std::vector<std::size_t> shape) {
+  check_count("from_counts", values.size(), shape);
+  double largest = 0.0;
+  for (double v : values) {
+    // NaN fails both comparisons and so, like a fraction, keeps float64.
+    if (!(v >= 0.0 && v <= 4294967295.0) || v != std::floor(v)) {
+      return from_doubles(values, std::move(shape));
+    }
+    largest = std::max(largest, v);
+  }
+  NdArray array;
+  array.shape = std::move(shape);
+  if (largest <= 255.0) {
+    array.dtype = DType::UInt8;
+    store_converted<std::uint8_t>(array, values);
+  } else if (largest <= 65535.0) {
+    array.dtype = DType::UInt16;
+    store_converted<std::uint16_t>(array, values);
+  } else {
+    array.dtype = DType::UInt32;
+    store_converted<std::uint32_t>(array, values);
+  }
   return array;
 }
 

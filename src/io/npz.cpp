@@ -201,7 +201,13 @@ void write_npz(const std::filesystem::path& path,
                               zip_strerror(archive.get())));
     }
     const auto at = static_cast<zip_uint64_t>(index);
-    if (zip_set_file_compression(archive.get(), at, compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0) !=
+    // libzip's default deflate level is 9; numpy's (zlib's) is 6. At 9 the
+    // 480 MB of counts of 10,000 units x 48,000 bins took 6 minutes; level
+    // 1 compresses such counts about 7x faster than 6 for a file about 20 %
+    // larger, so large members get 1.
+    const zip_uint32_t level = members[i].size() >= (std::size_t{16} << 20) ? 1 : 6;
+    if (zip_set_file_compression(archive.get(), at, compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+                                 compress ? level : 0) !=
             0 ||
         zip_file_set_mtime(archive.get(), at, mtime, 0) != 0) {
       throw Error(fmt::format("writing {}: array '{}': {}", name, arrays[i].first,

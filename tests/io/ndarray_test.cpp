@@ -74,6 +74,20 @@ TEST(NdArray, ShapeStringMatchesNumpy) {
   EXPECT_EQ(empty.size(), 0u);
 }
 
+TEST(NdArray, CountsTakeTheNarrowestUnsignedTypeAndRatesStayFloat64) {
+  EXPECT_EQ(NdArray::from_counts({0, 3, 255}, {3}).dtype, DType::UInt8);
+  EXPECT_EQ(NdArray::from_counts({0, 256}, {2}).dtype, DType::UInt16);
+  EXPECT_EQ(NdArray::from_counts({0, 65536}, {2}).dtype, DType::UInt32);
+  EXPECT_EQ(NdArray::from_counts({0, 4294967296.0}, {2}).dtype, DType::Float64);
+  EXPECT_EQ(NdArray::from_counts({0, 1.5}, {2}).dtype, DType::Float64);
+  EXPECT_EQ(NdArray::from_counts({0, -1}, {2}).dtype, DType::Float64);
+  EXPECT_EQ(NdArray::from_counts({0, std::nan("")}, {2}).dtype, DType::Float64);
+  const std::vector<double> values{0, 7, 300, 65535, 2};
+  const NdArray counts = NdArray::from_counts(values, {5});
+  EXPECT_EQ(counts.dtype, DType::UInt16);
+  EXPECT_EQ(counts.to_doubles(), values);
+}
+
 TEST(NdArray, FactoriesRejectValueCountThatDisagreesWithShape) {
   const std::string message = error_of([] { NdArray::from_doubles({1, 2, 3, 4, 5}, {2, 3}); });
   EXPECT_NE(message.find("(2, 3)"), std::string::npos) << message;

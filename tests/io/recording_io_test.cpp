@@ -64,5 +64,18 @@ TEST_F(RecordingNpz, NegativeGroupCodesAreUnitsWithoutAGroupAndSurviveWriting) {
   EXPECT_EQ(back.groups()->names, r.groups()->names);
 }
 
+TEST_F(RecordingNpz, CountsAreWrittenAsSmallIntegersAndRatesAsFloat64AndBothReadBack) {
+  for (const auto& [values, dtype] :
+       std::vector<std::pair<std::vector<double>, DType>>{{{0, 2, 1, 3, 0, 1}, DType::UInt8},
+                                                          {{0, 2, 1, 3, 0, 1000}, DType::UInt16},
+                                                          {{0, 2.5, 1, 3, 0, 1}, DType::Float64}}) {
+    const Recording r(Activity{2, 3, values}, 0.1);
+    const fs::path path = dir_ / "written.npz";
+    write_recording_npz(path, r);
+    EXPECT_EQ(read_npz(path).at("counts").dtype, dtype) << dtype_name(dtype);
+    EXPECT_EQ(read_recording(path, {}).activity().values, values) << dtype_name(dtype);
+  }
+}
+
 }  // namespace
 }  // namespace tavrnn::io

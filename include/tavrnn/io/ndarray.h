@@ -42,6 +42,9 @@ struct NdArray {
 
   static NdArray from_doubles(std::vector<double> values, std::vector<std::size_t> shape);
   static NdArray from_floats(const std::vector<float>& values, std::vector<std::size_t> shape);
+  // Counts in the narrowest of uint8, uint16 and uint32 that holds every
+  // value when all are whole numbers >= 0; float64 otherwise (rates).
+  static NdArray from_counts(const std::vector<double>& values, std::vector<std::size_t> shape);
   static NdArray from_int64s(const std::vector<std::int64_t>& values,
                              std::vector<std::size_t> shape);
   static NdArray from_strings(std::vector<std::string> values, std::vector<std::size_t> shape);
