@@ -19,7 +19,9 @@ torch::Tensor unit_norm_rows(const torch::Tensor& y, torch::Tensor* zero_varianc
   // turn rounding noise into correlations of order 1.
   torch::Tensor constant = y.amax(-1).eq(y.amin(-1));
   torch::Tensor centred = y - y.mean(-1, /*keepdim=*/true);
-  torch::Tensor norm = centred.square().sum(-1, /*keepdim=*/true).sqrt_();
+  // No squared copy: every temporary of the batch's size costs as much as
+  // the product at large N (page faults).
+  torch::Tensor norm = at::linalg_vector_norm(centred, 2, at::IntArrayRef{-1}, /*keepdim=*/true);
   constant.logical_or_(norm.squeeze(-1).eq(0));
   torch::Tensor scale = norm.reciprocal_().masked_fill_(constant.unsqueeze(-1), 0.0);
   centred.mul_(scale);

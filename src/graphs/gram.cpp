@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <climits>
 #include <type_traits>
 
@@ -36,6 +37,25 @@ bool syrk_lower(const T* rows, T* out, int64_t count, int64_t n, int64_t bins) {
   return true;
 }
 
+// Copies each matrix's lower triangle onto its upper one, in place and in
+// tiles (a plain row loop reads the lower triangle a column at a time):
+// exactly symmetric without the three N x N temporaries of tril + triu.
+template <typename T>
+void mirror_lower(T* matrices, int64_t count, int64_t n) {
+  constexpr int64_t kTile = 64;
+  for (int64_t k = 0; k < count; ++k) {
+    T* a = matrices + k * n * n;
+    for (int64_t i0 = 0; i0 < n; i0 += kTile) {
+      for (int64_t j0 = i0; j0 < n; j0 += kTile) {
+        const int64_t i1 = std::min(i0 + kTile, n), j1 = std::min(j0 + kTile, n);
+        for (int64_t i = i0; i < i1; ++i) {
+          for (int64_t j = std::max(j0, i + 1); j < j1; ++j) a[i * n + j] = a[j * n + i];
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only) {
@@ -54,9 +74,12 @@ torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only) {
           count > 0 && syrk_lower(x.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), count, n, bins);
     });
     if (done) {
-      if (lower_only) return out;
-      const torch::Tensor lower = out.tril();
-      return lower + lower.transpose(-2, -1).triu(1);  // exactly symmetric: a copy
+      if (!lower_only) {
+        AT_DISPATCH_FLOATING_TYPES(type, "mirror_lower", [&] {
+          mirror_lower(out.data_ptr<scalar_t>(), count, n);
+        });
+      }
+      return out;
     }
   }
   torch::Tensor m = torch::matmul(rows, rows.transpose(-2, -1));

@@ -36,8 +36,11 @@ struct GraphBuilderOptions {
   torch::Device device = torch::kCPU;
   std::uint64_t seed = 0;  // of the shuffled surrogates
   StoragePolicy storage = StoragePolicy::Auto;
-  // Memory for one batch of windows in the Pearson step.
-  std::size_t max_batch_bytes = std::size_t{256} << 20;
+  // Memory for one batch of windows in the Pearson step. Small: a block
+  // over 32 MiB comes from mmap and is page-faulted in afresh every batch
+  // (keep_freed_memory keeps smaller ones), which cost 2.5 ms per MB on a
+  // 2-core VM, four times the products; batching only helps small windows.
+  std::size_t max_batch_bytes = std::size_t{16} << 20;
 };
 
 // One window's graph from its (filtered) correlation r [N, N]: fills the
