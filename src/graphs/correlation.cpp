@@ -54,9 +54,12 @@ torch::Tensor window_activity(const torch::Tensor& activity, const Window& windo
 }
 
 void for_each_window_correlation(const torch::Tensor& activity, const std::vector<Window>& windows,
-                                 std::size_t max_batch_bytes, const CorrelationConsumer& consume) {
+                                 std::size_t max_batch_bytes, const CorrelationConsumer& consume,
+                                 std::optional<torch::TensorOptions> compute) {
+  const torch::TensorOptions options =
+      compute.value_or(activity.options()).layout(torch::kStrided).requires_grad(false);
   const auto n = static_cast<std::size_t>(activity.size(0));
-  const std::size_t element = activity.element_size();
+  const std::size_t element = c10::elementSize(c10::typeMetaToScalarType(options.dtype()));
   // Per window of L bins the batch holds its activity, its centred rows
   // ([N, L] each) and its r ([N, N]).
   auto window_bytes = [&](std::size_t bins) { return element * (2 * n * bins + n * n); };
@@ -69,13 +72,15 @@ void for_each_window_correlation(const torch::Tensor& activity, const std::vecto
       ++last;
     }
     if (last - first == 1) {
-      const torch::Tensor y = window_activity(activity, windows[first]);
+      const torch::Tensor y = window_activity(activity, windows[first])
+                                  .to(options, /*non_blocking=*/false, /*copy=*/true);
       consume(first, y, pearson_correlation(y));
     } else {
-      std::vector<torch::Tensor> views;
+      const torch::Tensor batch = torch::empty(
+          {static_cast<int64_t>(last - first), static_cast<int64_t>(n), static_cast<int64_t>(bins)},
+          options);
       for (std::size_t k = first; k < last; ++k)
-        views.push_back(window_activity(activity, windows[k]));
-      const torch::Tensor batch = torch::stack(views);
+        batch[static_cast<int64_t>(k - first)].copy_(window_activity(activity, windows[k]));
       const PearsonCorrelation all = pearson_correlation(batch);
       for (std::size_t k = first; k < last; ++k) {
         const auto i = static_cast<int64_t>(k - first);

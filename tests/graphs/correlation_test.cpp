@@ -102,5 +102,26 @@ TEST(WindowCorrelations, BatchingUnderAnyMemoryBudgetGivesTheSameMatrices) {
   }
 }
 
+TEST(WindowCorrelations, WindowsAreCopiedIntoTheComputeDtypeAndNeverAliasTheActivity) {
+  const torch::Tensor activity = poisson(10, 300, 0.8, 7);  // float64
+  std::vector<Window> windows;
+  for (std::size_t s : {0, 100, 200}) windows.push_back(Window{{{s, s + 100}}});
+  for (const std::size_t budget : {std::size_t{1}, std::size_t{1} << 30}) {
+    std::size_t seen = 0;
+    for_each_window_correlation(
+        activity, windows, budget,
+        [&](std::size_t k, const torch::Tensor& y, const PearsonCorrelation& c) {
+          EXPECT_EQ(y.scalar_type(), torch::kFloat32);
+          EXPECT_EQ(c.r.scalar_type(), torch::kFloat32);
+          EXPECT_NE(y.data_ptr(), activity.data_ptr());
+          const auto in_float64 = pearson_correlation(window_activity(activity, windows[k])).r;
+          EXPECT_TRUE(torch::allclose(c.r.to(torch::kFloat64), in_float64, 0, 1e-5)) << k;
+          ++seen;
+        },
+        torch::TensorOptions().dtype(torch::kFloat32));
+    EXPECT_EQ(seen, windows.size());
+  }
+}
+
 }  // namespace
 }  // namespace tavrnn::graphs

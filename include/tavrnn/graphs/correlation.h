@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "tavrnn/recording/windows.h"
@@ -42,9 +43,15 @@ torch::Tensor window_activity(const torch::Tensor& activity, const Window& windo
 // tensors (activity, centred rows, r) fit in `max_batch_bytes`; a window
 // that alone exceeds it is computed on its own. `consume(index, y, r)`
 // gets each window's activity [N, L] and its correlation.
+//
+// Each batch's activity is copied out of `activity` into the dtype and
+// device of `compute` (default: the activity's own), so the whole
+// recording is never converted at once: only a batch is, in buffers that
+// are reused from batch to batch.
 using CorrelationConsumer = std::function<void(std::size_t window_index, const torch::Tensor& y,
                                                const PearsonCorrelation& correlation)>;
 void for_each_window_correlation(const torch::Tensor& activity, const std::vector<Window>& windows,
-                                 std::size_t max_batch_bytes, const CorrelationConsumer& consume);
+                                 std::size_t max_batch_bytes, const CorrelationConsumer& consume,
+                                 std::optional<torch::TensorOptions> compute = std::nullopt);
 
 }  // namespace tavrnn::graphs
