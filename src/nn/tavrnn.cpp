@@ -83,7 +83,9 @@ SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const to
     throw Error("TAVRNN forward: noise must be [T, N', Z]");
   }
   SequenceOutput out;
-  auto h = torch::zeros({n_nodes, options.hidden()}, steps.front().features.options());
+  // Strided whatever X is (identity features are a sparse identity).
+  auto h = torch::zeros({n_nodes, options.hidden()},
+                        steps.front().features.options().layout(torch::kStrided));
   // h_1..h_{t-1} after attention, each stored once.
   std::optional<AttentionHistory> history;
   if (attention) {

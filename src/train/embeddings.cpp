@@ -18,7 +18,8 @@ Embeddings embed(SequenceModel& model, const TrainingData& data,
   const auto& first = data.steps.front().features;
   const int64_t t_steps = static_cast<int64_t>(data.size());
   const int64_t latent = model.config().latent;
-  const auto zeros = torch::zeros({t_steps, data.n_nodes, latent}, first.options());
+  const auto zeros =
+      torch::zeros({t_steps, data.n_nodes, latent}, first.options().layout(torch::kStrided));
   const nn::SequenceOutput out = model.forward(data.steps, zeros);
   Embeddings e;
   e.mu = torch::stack(out.mu).to(torch::kCPU);
