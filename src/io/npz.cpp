@@ -57,11 +57,17 @@ std::string read_member(zip_t* archive, zip_uint64_t index, const std::string& o
         fmt::format("reading {}: cannot open the member: {}", origin, zip_strerror(archive)));
   }
   std::string bytes;
-  // The declared size only sizes the first allocation, and only up to a
-  // bound: a forged size must not make us reserve gigabytes up front.
+  // The declared size sizes the allocation, up to a bound a forged size
+  // cannot pass: deflate expands at most 1,032-fold, so a member holds at
+  // most 1,032 times its compressed bytes (and never less than 64 MiB is
+  // allowed). Growing by doubling instead cost a 2 GB member four copies.
   const bool has_size = (stat.valid & ZIP_STAT_SIZE) != 0;
-  if (has_size)
-    bytes.reserve(static_cast<std::size_t>(std::min<zip_uint64_t>(stat.size, 1u << 26)));
+  if (has_size) {
+    zip_uint64_t bound = zip_uint64_t{1} << 26;
+    if ((stat.valid & ZIP_STAT_COMP_SIZE) != 0 && stat.comp_size < (zip_uint64_t{1} << 40))
+      bound = std::max<zip_uint64_t>(bound, stat.comp_size * 1032);
+    bytes.reserve(static_cast<std::size_t>(std::min<zip_uint64_t>(stat.size, bound)));
+  }
   char chunk[1 << 16];
   while (true) {
     const zip_int64_t n = zip_fread(file.get(), chunk, sizeof chunk);
