@@ -34,47 +34,36 @@ struct AppendRow : public torch::autograd::Function<AppendRow> {
   }
 };
 
-// values[begin:end] . query -> [end - begin].
-struct RowScores : public torch::autograd::Function<RowScores> {
-  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& query,
+// The two reads, adjoint to each other: rows . vector (the scores, [end -
+// begin]) or, transposed, vector . rows (the mix, [width]), with rows =
+// values[begin:end]. Backward: the vector's gradient, and the rows' own
+// (an outer product) added to `gradient`, which the appends hand back.
+struct RowProduct : public torch::autograd::Function<RowProduct> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& vector,
                                const torch::Tensor& token, torch::Tensor values,
-                               torch::Tensor gradient, int64_t begin, int64_t end) {
-    ctx->save_for_backward({query, token});
-    ctx->saved_data["values"] = values.slice(0, begin, end);
+                               torch::Tensor gradient, int64_t begin, int64_t end,
+                               bool transposed) {
+    ctx->save_for_backward({vector, token});
+    const auto rows = values.slice(0, begin, end);
+    ctx->saved_data["values"] = rows;
     ctx->saved_data["gradient"] = gradient.slice(0, begin, end);
-    return torch::mv(values.slice(0, begin, end), query);
+    ctx->saved_data["transposed"] = transposed;
+    return torch::mv(transposed ? rows.t() : rows, vector);
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_output) {
     const auto saved = ctx->get_saved_variables();
     const auto rows = ctx->saved_data["values"].toTensor();
     auto gradient = ctx->saved_data["gradient"].toTensor();
+    const bool transposed = ctx->saved_data["transposed"].toBool();
     const auto& g = grad_output[0];
-    gradient.addr_(g, saved[0]);
-    return {torch::mv(rows.t(), g), torch::zeros_like(saved[1]), torch::Tensor(), torch::Tensor(),
-            torch::Tensor(), torch::Tensor()};
-  }
-};
-
-// weights . values[begin:end] -> [width].
-struct RowMix : public torch::autograd::Function<RowMix> {
-  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& weights,
-                               const torch::Tensor& token, torch::Tensor values,
-                               torch::Tensor gradient, int64_t begin, int64_t end) {
-    ctx->save_for_backward({weights, token});
-    ctx->saved_data["values"] = values.slice(0, begin, end);
-    ctx->saved_data["gradient"] = gradient.slice(0, begin, end);
-    return torch::mv(values.slice(0, begin, end).t(), weights);
-  }
-
-  static variable_list backward(AutogradContext* ctx, variable_list grad_output) {
-    const auto saved = ctx->get_saved_variables();
-    const auto rows = ctx->saved_data["values"].toTensor();
-    auto gradient = ctx->saved_data["gradient"].toTensor();
-    const auto& g = grad_output[0];
-    gradient.addr_(saved[0], g);
-    return {torch::mv(rows, g), torch::zeros_like(saved[1]), torch::Tensor(), torch::Tensor(),
-            torch::Tensor(), torch::Tensor()};
+    if (transposed) {
+      gradient.addr_(saved[0], g);
+    } else {
+      gradient.addr_(g, saved[0]);
+    }
+    return {torch::mv(transposed ? rows : rows.t(), g), torch::zeros_like(saved[1]),
+            torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };
 
@@ -113,7 +102,7 @@ void AttentionHistory::append(const at::Tensor& state, const at::Tensor& key) {
 at::Tensor AttentionHistory::scores(const at::Tensor& query, int64_t begin) const {
   TORCH_CHECK(begin >= 0 && begin <= size_, "attention history: scores from ", begin, " of ", size_);
   if (begin == size_) return torch::zeros({0}, query.options());
-  return RowScores::apply(query, keys_.token, keys_.values, keys_.gradient, begin, size_);
+  return RowProduct::apply(query, keys_.token, keys_.values, keys_.gradient, begin, size_, false);
 }
 
 at::Tensor AttentionHistory::mix(const at::Tensor& weights, int64_t begin) const {
@@ -121,7 +110,8 @@ at::Tensor AttentionHistory::mix(const at::Tensor& weights, int64_t begin) const
   TORCH_CHECK(weights.numel() == size_ - begin, "attention history: ", weights.numel(),
               " weights for ", size_ - begin, " states");
   if (begin == size_) return torch::zeros({states_.values.size(1)}, weights.options());
-  return RowMix::apply(weights, states_.token, states_.values, states_.gradient, begin, size_);
+  return RowProduct::apply(weights, states_.token, states_.values, states_.gradient, begin, size_,
+                           true);
 }
 
 }  // namespace tavrnn::nn

@@ -53,12 +53,10 @@ class TemporalAttentionImpl : public torch::nn::Cloneable<TemporalAttentionImpl>
   AttentionOutput step(AttentionHistory& history, const torch::Tensor& current);
 
   TemporalAttentionOptions options;
+  torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
 
  private:
   torch::Tensor summarise(const torch::Tensor& state) const;  // [N', H] -> [H]
-
- public:
-  torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
 };
 TORCH_MODULE(TemporalAttention);
 
