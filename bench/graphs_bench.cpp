@@ -9,14 +9,12 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdlib>
 
 #include "tavrnn/graphs/correlation.h"
 #include "tavrnn/graphs/graph_builder.h"
 #include "tavrnn/graphs/rmt_filter.h"
+#include "bench_main.h"
 #include "tavrnn/util/runtime.h"
 
 namespace {
@@ -134,17 +132,4 @@ BENCHMARK(BM_RandomMatrixFilter)
 
 }  // namespace
 
-// The CLI's policies (apps/tavrnn/main.cpp): passive OpenMP waiting (OpenMP
-// threads spinning beside OpenBLAS's on 2 cores made 2 threads slower than
-// 1), and freed blocks up to 32 MiB reused, not page-faulted in again.
-int main(int argc, char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
-    ::setenv("OMP_WAIT_POLICY", "passive", 1);
-    ::execv("/proc/self/exe", argv);
-  }
-  tavrnn::keep_freed_memory();
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return tavrnn::bench::run_benchmarks(argc, argv); }

@@ -6,16 +6,14 @@
 // Graphs are built like ../shared/reference/bench_reference.py: structured
 // Poisson counts (8 groups sharing latent drives), 400-bin windows, Pearson
 // |r| >= theta, history node, features = rows of W.
-#include <sys/resource.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include "bench_main.h"
 #include "tavrnn/util/runtime.h"
 #include "tavrnn/train/trainer.h"
 
@@ -46,12 +44,6 @@ TrainingData structured_graphs(int64_t nodes, int64_t windows, double theta,
     features.push_back(w);
   }
   return tavrnn::train::make_training_data(adjacency, features, torch::kCPU, torch::kFloat32, format);
-}
-
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
 // Floating-point operations of one epoch's N'-sized products, the terms
@@ -95,7 +87,7 @@ void BM_Epoch(benchmark::State& state) {
   double density = 0;
   for (const auto& a : data.adjacency) density += a.mean().item<double>() / static_cast<double>(windows);
   state.counters["density"] = density;
-  state.counters["peak_rss_MiB"] = peak_rss_mib();
+  state.counters["peak_rss_MiB"] = tavrnn::bench::peak_rss_mib();
   if (format == tavrnn::nn::AdjacencyFormat::Dense) {
     state.counters["GFLOP/s"] = benchmark::Counter(dense_epoch_flops(nodes, windows, data.x_dim, 32, 8),
                                                    benchmark::Counter::kIsIterationInvariantRate,
@@ -196,15 +188,4 @@ BENCHMARK(BM_Gemm)->ArgsProduct({{901}, {1, 2}})->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
-// Same passive OpenMP policy as the tavrnn CLI (see apps/tavrnn/main.cpp).
-int main(int argc, char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
-    ::setenv("OMP_WAIT_POLICY", "passive", 1);
-    ::execv("/proc/self/exe", argv);
-  }
-  tavrnn::keep_freed_memory();
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return tavrnn::bench::run_benchmarks(argc, argv); }

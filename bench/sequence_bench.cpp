@@ -7,10 +7,7 @@
 //
 // Peak RSS is the process's: run one benchmark per process for per-shape
 // memory (bench/sequence_bench.sh does).
-#include <sys/resource.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -18,17 +15,12 @@
 
 #include "tavrnn/nn/temporal_attention.h"
 #include "tavrnn/train/trainer.h"
+#include "bench_main.h"
 #include "tavrnn/util/runtime.h"
 
 namespace {
 
 using tavrnn::train::TrainingData;
-
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
 
 // T windows of a thresholded random correlation graph over `nodes` nodes
 // (the last a history node joined to every unit), 20 distinct graphs in
@@ -81,7 +73,7 @@ void BM_SequenceEpoch(benchmark::State& state) {
   };
   epoch();
   for (auto _ : state) benchmark::DoNotOptimize(epoch());
-  state.counters["peak_rss_MiB"] = peak_rss_mib();
+  state.counters["peak_rss_MiB"] = tavrnn::bench::peak_rss_mib();
 }
 BENCHMARK(BM_SequenceEpoch)
     ->ArgsProduct({{26, 121}, {100, 500, 2000, 5000}, {0, 3}})
@@ -119,7 +111,7 @@ void BM_AttentionRecurrence(benchmark::State& state) {
     return loss.item<double>();
   };
   for (auto _ : state) benchmark::DoNotOptimize(pass());
-  state.counters["peak_rss_MiB"] = peak_rss_mib();
+  state.counters["peak_rss_MiB"] = tavrnn::bench::peak_rss_mib();
 }
 // The stacked form at N' = 121 and T = 2,000 would need about 31 GB.
 BENCHMARK(BM_AttentionRecurrence)
@@ -130,15 +122,4 @@ BENCHMARK(BM_AttentionRecurrence)
 
 }  // namespace
 
-// Same passive OpenMP policy as the tavrnn CLI (see apps/tavrnn/main.cpp).
-int main(int argc, char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
-    ::setenv("OMP_WAIT_POLICY", "passive", 1);
-    ::execv("/proc/self/exe", argv);
-  }
-  tavrnn::keep_freed_memory();
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return tavrnn::bench::run_benchmarks(argc, argv); }

@@ -1,12 +1,9 @@
 // tavrnn: neuronal recordings -> dynamic functional-connectivity graphs ->
 // TAVRNN embeddings. This file sets up logging and threads and dispatches to
 // one subcommand; errors become one line on stderr and exit status 1.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -22,17 +19,6 @@
 #include "tavrnn/util/runtime.h"
 
 namespace {
-
-// libgomp (LibTorch's OpenMP) reads OMP_WAIT_POLICY once, when it is loaded,
-// before main. Its default lets idle OpenMP threads spin after each parallel
-// region, stealing the cores OpenBLAS's own threads need: on 2 cores, 2
-// threads then ran a small model 3x slower than 1. So, unless the user chose
-// a policy, re-execute once with the passive one.
-void prefer_passive_openmp_threads(char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
-  ::setenv("OMP_WAIT_POLICY", "passive", 1);
-  ::execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
-}
 
 // One line per option on the command line that the command given does not
 // define, naming the commands that do ("--epochs is not an option of
@@ -77,7 +63,7 @@ std::string unknown_options_message(CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  prefer_passive_openmp_threads(argv);
+  tavrnn::prefer_passive_openmp_threads(argv);
   tavrnn::keep_freed_memory();
   CLI::App app{"tavrnn: dynamic functional-connectivity graphs of neuronal recordings and their "
                "TAVRNN embeddings"};

@@ -1,6 +1,7 @@
 #include "tavrnn/util/runtime.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
 #include <malloc.h>
 #include <hdf5.h>
 #include <zip.h>
@@ -92,6 +93,12 @@ std::string version_report() {
   report += fmt::format("  HDF5      {}.{}.{}\n", hdf5_major, hdf5_minor, hdf5_release);
   report += fmt::format("  libzip    {}", zip_libzip_version());
   return report;
+}
+
+void prefer_passive_openmp_threads(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "passive", 1);
+  ::execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
 }
 
 void keep_freed_memory() {

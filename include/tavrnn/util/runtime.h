@@ -31,6 +31,15 @@ int num_threads();
 // time in page faults re-touching fresh pages. Call once at start-up.
 void keep_freed_memory();
 
+// libgomp (LibTorch's OpenMP) reads OMP_WAIT_POLICY once, when it is loaded,
+// before main. Its default lets idle OpenMP threads spin after each parallel
+// region, stealing the cores OpenBLAS's own threads need: on 2 cores, 2
+// threads then ran a small model 3x slower than 1. So, unless the user chose
+// a policy, this re-executes the program (argv as main got it) once with the
+// passive one. For programs' main, first thing; returns only when nothing
+// was re-executed.
+void prefer_passive_openmp_threads(char** argv);
+
 std::string torch_version();
 std::string version_report();  // multi-line: tavrnn, LibTorch, BLAS, threads
 }  // namespace tavrnn
