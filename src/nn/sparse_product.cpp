@@ -129,14 +129,27 @@ struct CsrProduct : public torch::autograd::Function<CsrProduct> {
 
 }  // namespace
 
-CsrMatrix to_csr(const torch::Tensor& dense_in) {
-  const auto dense = dense_in.to(torch::kCPU).contiguous();
-  const auto nz = dense.nonzero();  // [nnz, 2], row-major order
+CsrMatrix to_csr(const torch::Tensor& matrix) {
   CsrMatrix m;
-  m.n = dense.size(0);
-  m.columns = nz.select(1, 1).contiguous();
-  m.values = dense.index({nz.select(1, 0), nz.select(1, 1)}).contiguous();
-  const auto counts = torch::bincount(nz.select(1, 0), {}, m.n);
+  m.n = matrix.size(0);
+  torch::Tensor rows;
+  if (matrix.is_sparse()) {
+    // Coalesced COO is sorted row-major: its columns are CSR's as they are.
+    const auto coo = matrix.to(torch::kCPU).coalesce();
+    const auto values = coo.values();
+    const auto nz = values.ne(0);
+    const bool all = nz.all().item<bool>();
+    rows = all ? coo.indices()[0] : coo.indices()[0].masked_select(nz);
+    m.columns = (all ? coo.indices()[1] : coo.indices()[1].masked_select(nz)).contiguous();
+    m.values = (all ? values : values.masked_select(nz)).contiguous();
+  } else {
+    const auto dense = matrix.to(torch::kCPU).contiguous();
+    const auto nz = dense.nonzero();  // [nnz, 2], row-major order
+    rows = nz.select(1, 0);
+    m.columns = nz.select(1, 1).contiguous();
+    m.values = dense.index({rows, nz.select(1, 1)}).contiguous();
+  }
+  const auto counts = torch::bincount(rows, {}, m.n);
   m.row_offsets = torch::cat({torch::zeros({1}, torch::kInt64), counts.cumsum(0)});
   return m;
 }

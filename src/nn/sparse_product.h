@@ -14,7 +14,9 @@ struct CsrMatrix {
   int64_t n = 0;
 };
 
-CsrMatrix to_csr(const torch::Tensor& dense);
+// The non-zeros of a dense or sparse COO matrix (explicit zeros of a COO
+// matrix dropped), columns ascending within each row.
+CsrMatrix to_csr(const torch::Tensor& matrix);
 
 // y = M x, with dL/dx = M^T dL/dy computed with `transposed` (pass `matrix`
 // itself when it is symmetric).

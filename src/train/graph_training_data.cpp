@@ -22,7 +22,7 @@ TrainingData make_training_data(const graphs::GraphSequence& sequence, torch::De
                    ._coalesced_(true);
   }
   for (std::size_t t = 0; t < sequence.size(); ++t) {
-    adjacency.push_back(sequence.dense_adjacency(t));
+    adjacency.push_back(sequence.graph(t).adjacency);  // sparse stays sparse
     features.push_back(identity.defined() ? identity : sequence.features(t));
   }
   return make_training_data(adjacency, features, device, dtype, format);

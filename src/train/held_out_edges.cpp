@@ -1,6 +1,8 @@
 #include "tavrnn/train/held_out_edges.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -24,6 +26,87 @@ torch::Tensor draw(const torch::Tensor& pairs, int64_t k, at::Generator& generat
   return pairs.index_select(0, order.narrow(0, 0, k));
 }
 
+int64_t held_out_count(double fraction, int64_t edges, int64_t non_edges) {
+  const auto k = static_cast<int64_t>(std::llround(fraction * static_cast<double>(edges)));
+  return std::min({k, edges - 1, non_edges});
+}
+
+void fill_pairs(HeldOutPairs& held, const torch::Tensor& positive, const torch::Tensor& negative, int64_t k) {
+  const auto pairs = torch::cat({positive, negative});
+  held.first = pairs.select(1, 0).contiguous();
+  held.second = pairs.select(1, 1).contiguous();
+  held.truth = torch::cat({torch::ones({k}, torch::kFloat64), torch::zeros({k}, torch::kFloat64)});
+}
+
+torch::Tensor hold_out_dense(const torch::Tensor& a_any, double fraction, at::Generator& generator,
+                             HeldOutPairs& held) {
+  const auto a = a_any.to(torch::kCPU);
+  const auto edge_pairs = upper_pairs(a != 0);
+  const auto non_edge_pairs = upper_pairs(a == 0);
+  const int64_t k = held_out_count(fraction, edge_pairs.size(0), non_edge_pairs.size(0));
+  if (k < 1) return a_any;
+  const auto positive = draw(edge_pairs, k, generator);
+  const auto negative = draw(non_edge_pairs, k, generator);
+  fill_pairs(held, positive, negative, k);
+  auto removed = a.clone();
+  removed.index_put_({positive.select(1, 0), positive.select(1, 1)}, 0);
+  removed.index_put_({positive.select(1, 1), positive.select(1, 0)}, 0);
+  return removed.to(a_any.device());
+}
+
+// The pairs i < j with A_ij = 0, in the row-major order of the dense path's
+// enumeration, at the given ranks, found from the edges alone (the dense
+// list has N'^2 / 2 entries: 800 MB at N' = 10,000).
+torch::Tensor non_edges_at(const torch::Tensor& ranks, const torch::Tensor& upper_rows,
+                           const torch::Tensor& upper_columns, int64_t n) {
+  const auto edges_per_row = torch::bincount(upper_rows, {}, n);
+  const int64_t* e = edges_per_row.data_ptr<int64_t>();
+  std::vector<int64_t> before(static_cast<std::size_t>(n) + 1, 0);  // non-edges in rows < i
+  std::vector<int64_t> edge_start(static_cast<std::size_t>(n) + 1, 0);
+  for (int64_t i = 0; i < n; ++i) {
+    before[i + 1] = before[i] + (n - 1 - i) - e[i];
+    edge_start[i + 1] = edge_start[i] + e[i];
+  }
+  const int64_t* columns = upper_columns.data_ptr<int64_t>();  // ascending within each row
+  const int64_t* rank = ranks.data_ptr<int64_t>();
+  auto out = torch::empty({ranks.numel(), 2}, torch::kInt64);
+  int64_t* pair = out.data_ptr<int64_t>();
+  for (int64_t m = 0; m < ranks.numel(); ++m) {
+    const auto row = std::upper_bound(before.begin(), before.end(), rank[m]) - before.begin() - 1;
+    int64_t column = row + 1 + (rank[m] - before[row]);
+    for (int64_t q = edge_start[row]; q < edge_start[row + 1] && columns[q] <= column; ++q) ++column;
+    pair[2 * m] = row;
+    pair[2 * m + 1] = column;
+  }
+  return out;
+}
+
+// The same draws as the dense path from a sparse A, without any N' x N' tensor.
+torch::Tensor hold_out_sparse(const torch::Tensor& a_any, double fraction, at::Generator& generator,
+                              HeldOutPairs& held) {
+  const auto a = a_any.to(torch::kCPU).coalesce();
+  const int64_t n = a.size(0);
+  const auto rows = a.indices()[0], columns = a.indices()[1];
+  const auto upper = rows.lt(columns).logical_and_(a.values().ne(0));
+  const auto upper_rows = rows.masked_select(upper), upper_columns = columns.masked_select(upper);
+  const auto edge_pairs = torch::stack({upper_rows, upper_columns}, 1);
+  const int64_t edges = edge_pairs.size(0);
+  const int64_t non_edges = n * (n - 1) / 2 - edges;
+  const int64_t k = held_out_count(fraction, edges, non_edges);
+  if (k < 1) return a_any;
+  const auto positive = draw(edge_pairs, k, generator);
+  const auto ranks = torch::randperm(non_edges, generator, torch::kLong).narrow(0, 0, k).contiguous();
+  const auto negative = non_edges_at(ranks, upper_rows, upper_columns.contiguous(), n);
+  fill_pairs(held, positive, negative, k);
+  const auto keys = rows * n + columns;
+  const auto i = positive.select(1, 0), j = positive.select(1, 1);
+  const auto keep = torch::isin(keys, torch::cat({i * n + j, j * n + i})).logical_not_();
+  const auto kept_indices = torch::stack({rows.masked_select(keep), columns.masked_select(keep)});
+  return torch::sparse_coo_tensor(kept_indices, a.values().masked_select(keep), a.sizes())
+      ._coalesced_(true)
+      .to(a_any.device());
+}
+
 }  // namespace
 
 EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fraction, std::uint64_t seed) {
@@ -38,28 +121,11 @@ EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fra
   }
   auto generator = at::detail::createCPUGenerator(seed);
   for (const auto& a_any : adjacency) {
-    const auto a = a_any.to(torch::kCPU);
-    const auto edge_pairs = upper_pairs(a != 0);
-    const auto non_edge_pairs = upper_pairs(a == 0);
-    const int64_t edges = edge_pairs.size(0);
-    int64_t k = static_cast<int64_t>(std::llround(fraction * static_cast<double>(edges)));
-    k = std::min({k, edges - 1, non_edge_pairs.size(0)});
-    HeldOutPairs held;
-    torch::Tensor training = a_any;
-    if (k >= 1) {
-      const auto positive = draw(edge_pairs, k, generator);
-      const auto negative = draw(non_edge_pairs, k, generator);
-      const auto pairs = torch::cat({positive, negative});
-      held.first = pairs.select(1, 0).contiguous();
-      held.second = pairs.select(1, 1).contiguous();
-      held.truth = torch::cat({torch::ones({k}, torch::kFloat64), torch::zeros({k}, torch::kFloat64)});
-      auto removed = a.clone();
-      removed.index_put_({positive.select(1, 0), positive.select(1, 1)}, 0);
-      removed.index_put_({positive.select(1, 1), positive.select(1, 0)}, 0);
-      training = removed.to(a_any.device());
-    }
-    split.training_adjacency.push_back(training);
-    split.held_out.push_back(std::move(held));
+    split.held_out.emplace_back();
+    split.training_adjacency.push_back(a_any.is_sparse() ? hold_out_sparse(a_any, fraction, generator,
+                                                                           split.held_out.back())
+                                                         : hold_out_dense(a_any, fraction, generator,
+                                                                          split.held_out.back()));
   }
   return split;
 }

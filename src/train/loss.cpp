@@ -36,7 +36,15 @@ ReconstructionTarget ReconstructionTarget::make(const torch::Tensor& adjacency,
   ReconstructionTarget t;
   t.adjacency = adjacency;
   t.weights = weights;
-  t.symmetric = adjacency.device().is_cpu() && torch::equal(adjacency, adjacency.t());
+  t.n_nodes = adjacency.size(0);
+  if (adjacency.is_sparse()) {
+    const auto coo = adjacency.coalesce();
+    const auto transposed = coo.t().coalesce();
+    t.symmetric = coo.device().is_cpu() && torch::equal(coo.indices(), transposed.indices()) &&
+                  torch::equal(coo.values(), transposed.values());
+  } else {
+    t.symmetric = adjacency.device().is_cpu() && torch::equal(adjacency, adjacency.t());
+  }
   if (t.symmetric) {
     const auto csr = nn::detail::to_csr(adjacency);  // columns ascending within a row
     t.row_offsets = csr.row_offsets;
@@ -44,9 +52,12 @@ ReconstructionTarget ReconstructionTarget::make(const torch::Tensor& adjacency,
     t.values = csr.values;
     return t;
   }
-  const double scale = weights.norm / static_cast<double>(adjacency.numel());
-  t.entry_weight = (adjacency * (weights.pos_weight - 1.0) + 1.0) * scale;
-  t.entry_offset = adjacency * (-weights.pos_weight * scale);
+  // Any other A (never a correlation graph): dense per-entry constants.
+  const auto dense = adjacency.is_sparse() ? adjacency.to_dense() : adjacency;
+  t.adjacency = dense;
+  const double scale = weights.norm / static_cast<double>(dense.numel());
+  t.entry_weight = (dense * (weights.pos_weight - 1.0) + 1.0) * scale;
+  t.entry_offset = dense * (-weights.pos_weight * scale);
   return t;
 }
 
@@ -56,9 +67,10 @@ torch::Tensor all_pairs_nll(const torch::Tensor& z, const ReconstructionTarget& 
   if (z.device().is_cpu() && target.symmetric) return detail::fused_symmetric_bce(z, target);
   if (z.device().is_cpu()) return detail::fused_inner_product_bce(z, target.entry_weight, target.entry_offset);
   const auto logits = torch::mm(z, z.t());
+  const auto dense = target.adjacency.is_sparse() ? target.adjacency.to_dense() : target.adjacency;
   const auto pos_weight = torch::full({}, target.weights.pos_weight, logits.options());
   const auto bce = F::binary_cross_entropy_with_logits(
-      logits, target.adjacency,
+      logits, dense,
       F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(pos_weight).reduction(torch::kMean));
   return target.weights.norm * bce;
 }
@@ -71,7 +83,7 @@ torch::Tensor reconstruction_nll(const torch::Tensor& z, const ReconstructionTar
   // An excluded pair has A = 0 (held-out edges were removed from A), so each
   // of its two entries added norm / N'^2 * softplus(z_i . z_j) to the mean.
   const auto logits = (z.index_select(0, target.excluded_first) * z.index_select(0, target.excluded_second)).sum(1);
-  const double scale = 2.0 * target.weights.norm / static_cast<double>(target.adjacency.numel());
+  const double scale = 2.0 * target.weights.norm / static_cast<double>(target.n_nodes * target.n_nodes);
   return nll - scale * F::softplus(logits).sum();
 }
 

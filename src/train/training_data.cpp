@@ -21,7 +21,8 @@ TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
   data.n_nodes = adjacency.front().size(0);
   data.x_dim = features.front().size(1);
   for (std::size_t t = 0; t < adjacency.size(); ++t) {
-    const auto a = adjacency[t].to(device, dtype);
+    const auto a = adjacency[t].is_sparse() ? adjacency[t].to(device, dtype).coalesce()
+                                            : adjacency[t].to(device, dtype);
     const auto x = features[t].to(device, dtype);
     if (a.dim() != 2 || a.size(0) != data.n_nodes || a.size(1) != data.n_nodes ||
         x.dim() != 2 || x.size(0) != data.n_nodes || x.size(1) != data.x_dim) {
@@ -30,7 +31,7 @@ TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
                               t, data.n_nodes, data.n_nodes, data.n_nodes, data.x_dim,
                               c10::str(a.sizes()), c10::str(x.sizes())));
     }
-    const double edges = a.sum().item<double>();
+    const double edges = (a.is_sparse() ? a.values().sum() : a.sum()).item<double>();
     data.weights.push_back(reconstruction_weights(static_cast<double>(data.n_nodes), edges));
     if (data.weights.back().degenerate) {
       spdlog::warn("window {}: A has {} of {} possible edges, so the loss weights of MODEL.md "

@@ -65,6 +65,40 @@ TEST(GraphTrainingData, IdentityFeaturesAreOneSparseIdentityWithTheDenseOnesNumb
   }
 }
 
+TEST(GraphTrainingData, SparseStoredGraphsTrainLikeDenseOnesWithoutDensifying) {
+  const SimulatedRecording sim = simulate("small", 3, {0, 60.0});
+  graphs::GraphBuilderOptions options;
+  options.theta = 0.3;
+  options.history_node = true;
+  const auto plan = WindowPlan::sliding(sim.recording, 300, 300);
+  options.storage = graphs::StoragePolicy::Dense;
+  const auto dense_graphs = graphs::CorrelationGraphBuilder(options).build(sim.recording, plan);
+  options.storage = graphs::StoragePolicy::Sparse;
+  const auto sparse_graphs = graphs::CorrelationGraphBuilder(options).build(sim.recording, plan);
+  ASSERT_TRUE(sparse_graphs.graph(0).adjacency.is_sparse());
+  for (const auto format : {nn::AdjacencyFormat::Sparse, nn::AdjacencyFormat::Dense}) {
+    const TrainingData dense = with_held_out_edges(
+        make_training_data(dense_graphs, torch::kCPU, torch::kFloat32, format), 0.1, 3);
+    const TrainingData sparse = with_held_out_edges(
+        make_training_data(sparse_graphs, torch::kCPU, torch::kFloat32, format), 0.1, 3);
+    ASSERT_EQ(dense.size(), sparse.size());
+    for (std::size_t t = 0; t < dense.size(); ++t) {
+      EXPECT_TRUE(sparse.adjacency[t].is_sparse());
+      EXPECT_TRUE(torch::equal(dense.adjacency[t], sparse.adjacency[t].to_dense()));
+      EXPECT_EQ(dense.weights[t].pos_weight, sparse.weights[t].pos_weight);
+      EXPECT_EQ(dense.weights[t].norm, sparse.weights[t].norm);
+      EXPECT_TRUE(sparse.targets[t].symmetric);
+      EXPECT_TRUE(torch::equal(dense.targets[t].row_offsets, sparse.targets[t].row_offsets));
+      EXPECT_TRUE(torch::equal(dense.targets[t].columns, sparse.targets[t].columns));
+      EXPECT_TRUE(torch::equal(dense.held_out[t].first, sparse.held_out[t].first));
+      EXPECT_EQ(dense.steps[t].a_hat.is_sparse(), sparse.steps[t].a_hat.is_sparse());
+    }
+    const auto a = forward_and_gradients(dense), b = forward_and_gradients(sparse);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << i;
+  }
+}
+
 TEST(GraphTrainingData, RowFeaturesStayDenseRowsOfW) {
   const graphs::GraphSequence sequence = small_graphs(graphs::NodeFeatures::Rows);
   const TrainingData data = make_training_data(sequence, torch::kCPU, torch::kFloat32,

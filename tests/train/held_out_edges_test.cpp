@@ -65,6 +65,26 @@ TEST(HoldOutEdges, HoldsOutTheFractionOfEdgesAndAsManyNonEdgesAndRemovesTheEdges
   }
 }
 
+TEST(HoldOutEdges, SparseGraphsGetTheDensePathsPairsAndTrainingGraphs) {
+  // The sparse path finds the non-edges from the edges alone; it must draw
+  // exactly what the dense enumeration draws, so that storing a graph sparse
+  // never changes a run.
+  std::vector<torch::Tensor> dense, sparse;
+  for (const auto& [n, density] : std::vector<std::pair<int64_t, double>>{{40, 0.2}, {57, 0.05}, {25, 0.6}}) {
+    dense.push_back(random_graph(n, density, static_cast<std::uint64_t>(n)));
+    sparse.push_back(dense.back().to_sparse());
+  }
+  const EdgeSplit a = hold_out_edges(dense, 0.15, 11), b = hold_out_edges(sparse, 0.15, 11);
+  for (std::size_t t = 0; t < dense.size(); ++t) {
+    ASSERT_FALSE(a.held_out[t].empty());
+    EXPECT_TRUE(torch::equal(a.held_out[t].first, b.held_out[t].first)) << t;
+    EXPECT_TRUE(torch::equal(a.held_out[t].second, b.held_out[t].second)) << t;
+    EXPECT_TRUE(torch::equal(a.held_out[t].truth, b.held_out[t].truth)) << t;
+    ASSERT_TRUE(b.training_adjacency[t].is_sparse());
+    EXPECT_TRUE(torch::equal(a.training_adjacency[t], b.training_adjacency[t].to_dense())) << t;
+  }
+}
+
 TEST(HoldOutEdges, SameSeedSamePairsOtherSeedOther) {
   const std::vector<torch::Tensor> graphs = {random_graph(30, 0.3, 3)};
   const auto a = hold_out_edges(graphs, 0.2, 5), b = hold_out_edges(graphs, 0.2, 5),

@@ -32,7 +32,8 @@ ReconstructionWeights reconstruction_weights(double n_nodes, double edges);
 // symmetric A on the CPU (every graph tavrnn builds) keeps its non-zeros as
 // compressed rows; any other keeps the dense per-entry constants.
 struct ReconstructionTarget {
-  torch::Tensor adjacency;     // dense A [N', N']
+  torch::Tensor adjacency;     // A [N', N'] as given: dense, or sparse COO
+  int64_t n_nodes = 0;         // N'
   ReconstructionWeights weights;
   bool symmetric = false;
   torch::Tensor row_offsets;   // CSR of A's non-zeros (symmetric CPU A only)

@@ -1,6 +1,6 @@
 #pragma once
 // The graph sequence in the form the model consumes: per window the
-// normalised adjacency (computed once), the features, the dense A for the
+// normalised adjacency (computed once), the features, A for the
 // reconstruction loss and its loss weights (computed once, so the training
 // loop never reads values back from the device).
 #include <vector>
@@ -16,7 +16,7 @@ namespace tavrnn::train {
 
 struct TrainingData {
   std::vector<nn::StepGraph> steps;
-  std::vector<torch::Tensor> adjacency;  // dense A_t [N', N']
+  std::vector<torch::Tensor> adjacency;  // A_t [N', N'] as stored: dense or sparse COO
   std::vector<ReconstructionWeights> weights;
   std::vector<ReconstructionTarget> targets;  // what sequence_loss consumes
   std::vector<HeldOutPairs> held_out;  // per window; empty: every edge is trained on
@@ -26,7 +26,8 @@ struct TrainingData {
   std::size_t size() const { return steps.size(); }
 };
 
-// From dense adjacency matrices and features (each [N', N'] / [N', F]).
+// From adjacency matrices (each [N', N'], dense or sparse COO: a sparse A is
+// never densified) and features ([N', F], dense or sparse).
 TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
                                 const std::vector<torch::Tensor>& features, torch::Device device,
                                 torch::ScalarType dtype,
