@@ -15,7 +15,7 @@ namespace {
 torch::Tensor stacked(const graphs::GraphSequence& s, bool adjacency) {
   std::vector<torch::Tensor> per_window;
   for (std::size_t t = 0; t < s.size(); ++t) {
-    per_window.push_back((adjacency ? s.dense_adjacency(t) : s.graph(t).weights).to(torch::kCPU, torch::kFloat64));
+    per_window.push_back((adjacency ? s.dense_adjacency(t) : s.dense_weights(t)).to(torch::kCPU, torch::kFloat64));
   }
   return torch::stack(per_window);
 }
@@ -33,7 +33,7 @@ window's label code (-1 = unlabelled), named by label_names.)")
                              "weights |r| per window, [T, N', N'] float64 (a copy)")
       .def_property_readonly("A", [](const graphs::GraphSequence& s) { return to_numpy(stacked(s, true)); },
                              "binary adjacency per window, [T, N', N'] float64 (a copy)")
-      .def("weights", [](const graphs::GraphSequence& s, std::size_t t) { return to_numpy(s.graph(t).weights); },
+      .def("weights", [](const graphs::GraphSequence& s, std::size_t t) { return to_numpy(s.dense_weights(t)); },
            py::arg("window"), "W of one window, [N', N'] (a read-only view)")
       .def_property_readonly("window_ranges", [](const graphs::GraphSequence& s) {
             std::vector<std::int64_t> rows;
@@ -84,7 +84,7 @@ window's label code (-1 = unlabelled), named by label_names.)")
       R"(One correlation graph per window (docs/graphs.md). Keyword arguments are the options of
 `tavrnn graphs`, with underscores: windows (required: "sliding:SIZE:STEP", "segments[:MINLEN]",
 "explicit:FILE", "trials"), theta, rmt ("none", "analytic", "shuffle:K"), history_node, features
-("identity", "rows", "rows+rates"), select, top_k, dtype, device, storage, seed.)");
+("identity", "rows", "rows+rates"), select, top_k, dtype, device, storage, weights, seed.)");
 }
 
 }  // namespace tavrnn::python

@@ -133,7 +133,7 @@ train::Embeddings baseline_embeddings(BaselineKind kind, const Recording* record
       const auto upper = torch::triu_indices(n, n, /*offset=*/1);
       std::vector<torch::Tensor> triangles;
       for (std::size_t t = 0; t < sequence.size(); ++t) {
-        auto w = sequence.graph(t).weights.to(torch::kCPU, torch::kFloat64);
+        auto w = sequence.dense_weights(t).to(torch::kCPU, torch::kFloat64);
         w = w.narrow(0, 0, n).narrow(1, 0, n);  // units only, no history node
         triangles.push_back(w.index({upper[0], upper[1]}));
         nodes.push_back(pad_columns(principal_component_scores(w, latent), latent));

@@ -105,13 +105,9 @@ std::vector<std::size_t> active_units(const graphs::GraphSequence* graphs, std::
     for (std::size_t u = 0; u < n_units; ++u) active.push_back(u);
     return active;
   }
-  const auto n = static_cast<int64_t>(n_units);
-  auto w = graphs->graph(t).weights.to(torch::kCPU, torch::kFloat64).narrow(0, 0, n).narrow(1, 0, n);
-  const auto off_diagonal = (w.abs().sum(1) - w.diagonal().abs()) > 0;
-  const auto flags = off_diagonal.contiguous();
-  const bool* f = flags.data_ptr<bool>();
-  for (std::size_t u = 0; u < n_units; ++u) {
-    if (f[u]) active.push_back(u);
+  const std::vector<bool> silent = graphs->silent_units(t);
+  for (std::size_t u = 0; u < n_units && u < silent.size(); ++u) {
+    if (!silent[u]) active.push_back(u);
   }
   return active;
 }

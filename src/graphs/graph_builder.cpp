@@ -10,6 +10,7 @@
 #include "tavrnn/util/error.h"
 #include "tavrnn/graphs/correlation.h"
 #include "tavrnn/util/progress.h"
+#include "edge_selection.h"
 
 namespace tavrnn::graphs {
 namespace {
@@ -26,31 +27,31 @@ std::string describe_ranges(const std::vector<BinRange>& ranges) {
 
 }  // namespace
 
+const char* weight_storage_name(WeightStorage storage) {
+  switch (storage) {
+    case WeightStorage::Auto:
+      return "auto";
+    case WeightStorage::Full:
+      return "full";
+    case WeightStorage::Edges:
+      return "edges";
+  }
+  return "auto";
+}
+
+std::optional<WeightStorage> parse_weight_storage(const std::string& text) {
+  for (const WeightStorage w : {WeightStorage::Auto, WeightStorage::Full, WeightStorage::Edges}) {
+    if (text == weight_storage_name(w)) return w;
+  }
+  return std::nullopt;
+}
+
 Graph graph_from_correlation(const torch::Tensor& r, const GraphBuilderOptions& options,
                              WindowGraphInfo& info) {
   const int64_t n = r.size(0);
-  const torch::Tensor w_units = r.abs();
-  torch::Tensor a_units = options.theta > 0 ? w_units.ge(options.theta) : w_units.gt(0);
-  if (options.top_k && static_cast<int64_t>(*options.top_k) < n - 1) {
-    torch::Tensor scores = w_units.clone();
-    scores.diagonal().fill_(-1.0);  // a unit is never its own neighbour
-    const torch::Tensor nearest = std::get<1>(scores.topk(static_cast<int64_t>(*options.top_k), 1));
-    torch::Tensor chosen = torch::zeros_like(a_units).scatter_(1, nearest, true);
-    a_units.logical_and_(chosen.logical_or(chosen.t()));
-  }
-  a_units.diagonal().fill_(true);
-  const int64_t unit_edges = a_units.sum().item<int64_t>();
-
-  torch::Tensor weights = w_units, adjacency = a_units.to(r.scalar_type());
-  if (options.history_node) {
-    // Row and column of ones, self loop included (MODEL.md section 2, step 5).
-    weights = torch::constant_pad_nd(weights, {0, 1, 0, 1}, 1.0);
-    adjacency = torch::constant_pad_nd(adjacency, {0, 1, 0, 1}, 1.0);
-  } else {
-    weights = weights.clone();  // never alias the caller's r
-  }
-  weights.diagonal().fill_(1.0);
-  const int64_t nodes = weights.size(0);
+  const detail::UnitEdges edges = detail::select_unit_edges(r, options.theta, options.top_k);
+  const int64_t unit_edges = edges.size();
+  const int64_t nodes = n + (options.history_node ? 1 : 0);
   info.edges = static_cast<std::size_t>(unit_edges + (options.history_node ? 2 * n + 1 : 0));
   const auto total = static_cast<std::size_t>(nodes * nodes);
   if (info.edges == total) {
@@ -62,14 +63,47 @@ Graph graph_from_correlation(const torch::Tensor& r, const GraphBuilderOptions& 
   }
   info.degenerate = info.degeneracy != GraphDegeneracy::None;
 
-  const std::size_t element = weights.element_size();
-  const bool sparse = options.storage == StoragePolicy::Sparse ||
+  const std::size_t element = r.element_size();
+  const bool weights_on_edges = options.weights == WeightStorage::Edges;
+  const bool sparse = weights_on_edges || options.storage == StoragePolicy::Sparse ||
                       (options.storage == StoragePolicy::Auto &&
                        2 * coo_bytes(info.edges, element) <= total * element);
   info.storage = sparse ? AdjacencyStorage::Sparse : AdjacencyStorage::Dense;
-  if (sparse) adjacency = adjacency.to_sparse().coalesce();
-  info.bytes = total * element + (sparse ? coo_bytes(info.edges, element) : total * element);
-  return {weights, adjacency};
+
+  torch::Tensor full_weights;  // W = |r| whole, diagonal 1, history row and column of ones
+  if (!weights_on_edges) {
+    full_weights = options.history_node ? torch::constant_pad_nd(r.abs(), {0, 1, 0, 1}, 1.0) : r.abs();
+    full_weights.diagonal().fill_(1.0);
+  }
+  if (!sparse) {
+    auto adjacency = torch::zeros({nodes, nodes}, r.options());
+    adjacency.index_put_({edges.rows, edges.columns}, 1.0);
+    if (options.history_node) {
+      adjacency.select(0, n).fill_(1.0);
+      adjacency.select(1, n).fill_(1.0);
+    }
+    info.bytes = 2 * total * element;
+    return {full_weights, adjacency};
+  }
+
+  torch::Tensor rows = edges.rows, columns = edges.columns, magnitudes = edges.magnitudes;
+  if (options.history_node) {
+    // Row and column of ones, self loop included (MODEL.md section 2, step 5),
+    // merged into row-major order.
+    const auto units = torch::arange(n, rows.options());
+    const auto last = torch::full({n + 1}, n, rows.options());
+    const auto keys = torch::cat({rows * nodes + columns, units * nodes + n, n * nodes + torch::arange(n + 1, rows.options())});
+    const auto order = std::get<1>(keys.sort());
+    rows = torch::cat({rows, units, last}).index_select(0, order);
+    columns = torch::cat({columns, last.narrow(0, 0, n), torch::arange(n + 1, rows.options())}).index_select(0, order);
+    magnitudes = torch::cat({magnitudes, torch::ones({2 * n + 1}, magnitudes.options())}).index_select(0, order);
+  }
+  const auto indices = torch::stack({rows, columns});
+  const auto adjacency = torch::sparse_coo_tensor(indices, torch::ones_like(magnitudes), {nodes, nodes})._coalesced_(true);
+  info.bytes = coo_bytes(info.edges, element) +
+               (weights_on_edges ? info.edges * element : total * element);  // W shares A's indices
+  if (!weights_on_edges) return {full_weights, adjacency};
+  return {torch::sparse_coo_tensor(indices, magnitudes, {nodes, nodes})._coalesced_(true), adjacency};
 }
 
 CorrelationGraphBuilder::CorrelationGraphBuilder(GraphBuilderOptions options)
@@ -83,6 +117,10 @@ CorrelationGraphBuilder::CorrelationGraphBuilder(GraphBuilderOptions options)
   }
   if (options_.top_k && *options_.top_k == 0) {
     throw Error("graph builder: `top-k` must be at least 1, found 0");
+  }
+  if (options_.weights == WeightStorage::Edges && options_.storage == StoragePolicy::Dense) {
+    throw Error("graph builder: `weights edges` keeps W on A's edges, so A must be stored sparse; "
+                "`storage dense` contradicts it (use storage auto or sparse, or weights full)");
   }
   RandomMatrixFilter check(options_.rmt);  // validates the filter's options now
 }
@@ -101,6 +139,19 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
   const RandomMatrixFilter filter(options_.rmt);
 
   const std::vector<Window>& windows = plan.windows();
+  GraphBuilderOptions resolved = options_;
+  if (resolved.weights == WeightStorage::Auto) {
+    const std::size_t nodes = recording.n_units() + (options_.history_node ? 1 : 0);
+    const std::size_t dense_bytes = windows.size() * nodes * nodes * c10::elementSize(options_.dtype);
+    resolved.weights = dense_bytes <= options_.full_weights_max_bytes || options_.storage == StoragePolicy::Dense
+                           ? WeightStorage::Full
+                           : WeightStorage::Edges;
+    if (resolved.weights == WeightStorage::Edges) {
+      spdlog::info("W is kept on A's edges only: {} windows of dense W ({} x {}) would take {:.1f} GB "
+                   "(`weights full` keeps it whole; docs/graphs.md)",
+                   windows.size(), nodes, nodes, static_cast<double>(dense_bytes) / 1e9);
+    }
+  }
   std::vector<Graph> graphs(windows.size());
   std::vector<WindowGraphInfo> infos(windows.size());
   ProgressBar bar("graphs", windows.size());
@@ -127,7 +178,7 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
         info.lambda_low = filtered.bounds.low;
         info.lambda_high = filtered.bounds.high;
         info.surrogates = filtered.bounds.surrogates;
-        graphs[k] = graph_from_correlation(filtered.filtered.r, options_, info);
+        graphs[k] = graph_from_correlation(filtered.filtered.r, resolved, info);
         bar.update(++done);
       },
       torch::TensorOptions().dtype(options_.dtype).device(options_.device));
@@ -161,6 +212,7 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
   settings.rmt = options_.rmt.describe();
   settings.windows = plan.description();
   settings.seed = options_.seed;
+  settings.weights_on_edges = resolved.weights == WeightStorage::Edges;
   GraphSequence sequence(std::move(graphs), std::move(infos), settings, recording.n_units(),
                          recording.bin_width_s());
   sequence.unit_ids = recording.unit_ids();

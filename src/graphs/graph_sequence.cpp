@@ -79,6 +79,36 @@ torch::Tensor GraphSequence::dense_adjacency(std::size_t t) const {
   return a.is_sparse() ? a.to_dense() : a;
 }
 
+torch::Tensor GraphSequence::dense_weights(std::size_t t) const {
+  const torch::Tensor& w = graph(t).weights;
+  return w.is_sparse() ? w.to_dense() : w;
+}
+
+std::vector<bool> GraphSequence::silent_units(std::size_t t) const {
+  const auto n = static_cast<int64_t>(n_units_);
+  const torch::Tensor& w = graph(t).weights;
+  std::vector<bool> silent(n_units_, true);
+  if (!w.is_sparse()) {
+    const auto units = w.to(torch::kCPU, torch::kFloat64).narrow(0, 0, n).narrow(1, 0, n).abs();
+    const auto off_diagonal = (units.sum(1) - units.diagonal()).contiguous();
+    const double* row = off_diagonal.data_ptr<double>();
+    for (int64_t u = 0; u < n; ++u) silent[u] = row[u] == 0.0;
+    return silent;
+  }
+  const auto coo = w.to(torch::kCPU).coalesce();
+  const auto rows = coo.indices()[0], columns = coo.indices()[1];
+  const auto linked = rows.ne(columns).logical_and_(rows.lt(n)).logical_and_(columns.lt(n))
+                          .logical_and_(coo.values().ne(0));
+  const auto with_edges = rows.masked_select(linked).contiguous();
+  const int64_t* u = with_edges.data_ptr<int64_t>();
+  for (int64_t k = 0; k < with_edges.numel(); ++k) silent[u[k]] = false;
+  const std::vector<double>& rate = info(t).unit_rate_hz;
+  if (rate.size() == n_units_) {
+    for (std::size_t i = 0; i < n_units_; ++i) silent[i] = silent[i] && rate[i] == 0.0;
+  }
+  return silent;
+}
+
 const char* node_features_name(NodeFeatures features) {
   switch (features) {
     case NodeFeatures::Rows:
@@ -102,7 +132,7 @@ torch::Tensor GraphSequence::features(std::size_t t) const {
   const Graph& g = graph(t);
   if (settings_.features == NodeFeatures::Rows) return g.weights;
   if (settings_.features == NodeFeatures::Identity) {
-    return torch::eye(static_cast<int64_t>(n_nodes()), g.weights.options());
+    return torch::eye(static_cast<int64_t>(n_nodes()), g.weights.options().layout(torch::kStrided));
   }
   if (!rate_scale_) {
     for (std::size_t k = 0; k < size(); ++k) {
@@ -120,7 +150,17 @@ torch::Tensor GraphSequence::features(std::size_t t) const {
   const torch::Tensor c = torch::tensor(column, torch::kFloat64)
                               .to(g.weights.device(), g.weights.scalar_type())
                               .unsqueeze(1);
-  return torch::cat({g.weights, c}, 1);
+  if (!g.weights.is_sparse()) return torch::cat({g.weights, c}, 1);
+  // Sparse rows: the rate column appended as entries (i, N') of each row.
+  const auto w = g.weights.coalesce();
+  const auto nodes = static_cast<int64_t>(n_nodes());
+  const auto node = torch::arange(nodes, w.indices().options());
+  const auto keys = torch::cat({w.indices()[0] * (nodes + 1) + w.indices()[1], node * (nodes + 1) + nodes});
+  const auto order = std::get<1>(keys.sort());
+  const auto indices = torch::cat({w.indices(), torch::stack({node, torch::full_like(node, nodes)})}, 1)
+                           .index_select(1, order);
+  const auto values = torch::cat({w.values(), c.squeeze(1)}).index_select(0, order);
+  return torch::sparse_coo_tensor(indices, values, {nodes, nodes + 1})._coalesced_(true);
 }
 
 GraphSequence GraphSequence::to(torch::Device device, torch::ScalarType dtype) const {

@@ -18,7 +18,8 @@ using io::NdArray;
 using Arrays = std::vector<std::pair<std::string, NdArray>>;
 
 constexpr const char* kFormat = "tavrnn-graphs";
-constexpr std::int64_t kFormatVersion = 1;
+// 2: sparse windows may be stored as edge lists (edge_*), W on edges only.
+constexpr std::int64_t kFormatVersion = 2;
 
 NdArray string_scalar(const std::string& value) { return NdArray::from_strings({value}, {}); }
 NdArray int_scalar(std::int64_t value) { return NdArray::from_int64s({value}, {}); }
@@ -95,6 +96,117 @@ class Reader {
   io::NpzArrays arrays_;
 };
 
+// Every window sparse: A as one edge list (int32 rows and columns, per-window
+// offsets; scipy.sparse.coo_matrix reads a window directly), W as its values
+// when held on edges; otherwise the dense stacks of version 1.
+void write_graphs(const GraphSequence& sequence, Arrays& arrays) {
+  const std::size_t T = sequence.size();
+  bool edge_lists = sequence.settings().weights_on_edges;
+  for (std::size_t t = 0; t < T && !edge_lists; ++t) {
+    if (sequence.info(t).storage != AdjacencyStorage::Sparse) break;
+    if (t + 1 == T) edge_lists = true;
+  }
+  std::vector<torch::Tensor> w, rows, columns, values;
+  std::vector<std::int64_t> offsets{0};
+  for (std::size_t t = 0; t < T; ++t) {
+    const Graph& g = sequence.graph(t);
+    if (!edge_lists) {
+      w.push_back(g.weights.to(torch::kCPU));
+      rows.push_back(sequence.dense_adjacency(t).to(torch::kCPU).ne(0));
+      continue;
+    }
+    const auto a = (g.adjacency.is_sparse() ? g.adjacency : g.adjacency.to_sparse()).to(torch::kCPU).coalesce();
+    rows.push_back(a.indices()[0].to(torch::kInt32));
+    columns.push_back(a.indices()[1].to(torch::kInt32));
+    offsets.push_back(offsets.back() + a._nnz());
+    if (!sequence.settings().weights_on_edges) {
+      w.push_back(g.weights.to(torch::kCPU));
+      continue;
+    }
+    const auto weights = g.weights.to(torch::kCPU).coalesce();
+    if (!torch::equal(weights.indices(), a.indices())) {
+      throw Error(fmt::format("writing graphs: window {}: W is held on edges but not on A's edges", t));
+    }
+    values.push_back(weights.values());
+  }
+  if (!edge_lists) {
+    arrays.emplace_back("W", to_ndarray(torch::stack(w)));
+    arrays.emplace_back("A", to_ndarray(torch::stack(rows)));
+    return;
+  }
+  arrays.emplace_back("edge_offsets", NdArray::from_int64s(offsets, {offsets.size()}));
+  arrays.emplace_back("edge_rows", to_ndarray(torch::cat(rows)));
+  arrays.emplace_back("edge_columns", to_ndarray(torch::cat(columns)));
+  if (!values.empty()) arrays.emplace_back("edge_weights", to_ndarray(torch::cat(values)));
+  if (!w.empty()) arrays.emplace_back("W", to_ndarray(torch::stack(w)));
+}
+
+// The edge lists of version 2 (write_graphs): every window sparse COO, W
+// whole or on the same indices. Checked entry by entry, since a wrong
+// index would otherwise surface far from the file.
+void read_edge_lists(const Reader& in, std::size_t nodes, bool weights_on_edges, std::vector<Graph>& graphs,
+                     std::vector<WindowGraphInfo>& infos) {
+  const std::size_t T = graphs.size();
+  const std::vector<std::int64_t> offsets = in.integers("edge_offsets", T + 1);
+  if (offsets[0] != 0) in.fail("edge_offsets", fmt::format("expected 0 first, found {}", offsets[0]));
+  for (std::size_t t = 0; t < T; ++t) {
+    if (offsets[t + 1] < offsets[t]) {
+      in.fail("edge_offsets", fmt::format("expected non-decreasing offsets, found {} after {} (window {})",
+                                          offsets[t + 1], offsets[t], t));
+    }
+  }
+  const auto E = static_cast<std::size_t>(offsets[T]);
+  const std::string origin = "reading " + in.path().string();
+  const torch::Tensor rows = to_tensor(in.get("edge_rows", DType::Int32, {E}), torch::kInt64, origin);
+  const torch::Tensor columns = to_tensor(in.get("edge_columns", DType::Int32, {E}), torch::kInt64, origin);
+  const std::int64_t* r = rows.data_ptr<std::int64_t>();
+  const std::int64_t* c = columns.data_ptr<std::int64_t>();
+  const auto n = static_cast<std::int64_t>(nodes);
+  for (std::size_t t = 0; t < T; ++t) {
+    for (auto e = offsets[t]; e < offsets[t + 1]; ++e) {
+      if (r[e] < 0 || r[e] >= n || c[e] < 0 || c[e] >= n) {
+        in.fail(r[e] < 0 || r[e] >= n ? "edge_rows" : "edge_columns",
+                fmt::format("window {}, entry {}: expected node indices in [0, {}), found ({}, {})", t, e, n,
+                            r[e], c[e]));
+      }
+      if (e > offsets[t] && r[e] * n + c[e] <= r[e - 1] * n + c[e - 1]) {
+        in.fail("edge_rows", fmt::format("window {}, entry {}: expected entries in row-major order without "
+                                         "repeats, found ({}, {}) after ({}, {})",
+                                         t, e, r[e], c[e], r[e - 1], c[e - 1]));
+      }
+    }
+  }
+  torch::Tensor values, w;
+  torch::ScalarType dtype;
+  const auto floating = [&](const char* key) {
+    const DType d = in.raw(key).dtype;
+    if (d != DType::Float32 && d != DType::Float64) {
+      in.fail(key, fmt::format("expected float32 or float64, found {}", io::dtype_name(d)));
+    }
+    return d;
+  };
+  if (weights_on_edges) {
+    values = to_tensor(in.get("edge_weights", floating("edge_weights"), {E}), origin + ": key 'edge_weights'");
+    dtype = values.scalar_type();
+  } else {
+    w = to_tensor(in.get("W", floating("W"), {T, nodes, nodes}), origin + ": key 'W'");
+    dtype = w.scalar_type();
+  }
+  const std::vector<std::int64_t> shape{n, n};
+  for (std::size_t t = 0; t < T; ++t) {
+    const auto begin = offsets[t], count = offsets[t + 1] - offsets[t];
+    const auto indices = torch::stack({rows.narrow(0, begin, count), columns.narrow(0, begin, count)});
+    graphs[t].adjacency =
+        torch::sparse_coo_tensor(indices, torch::ones({count}, torch::TensorOptions().dtype(dtype)), shape)
+            ._coalesced_(true);
+    graphs[t].weights = weights_on_edges
+                            ? torch::sparse_coo_tensor(indices, values.narrow(0, begin, count).clone(), shape)
+                                  ._coalesced_(true)
+                            : w[static_cast<std::int64_t>(t)].clone();
+    infos[t].storage = AdjacencyStorage::Sparse;
+  }
+}
+
 }  // namespace
 
 void save_graph_sequence(const std::filesystem::path& path, const GraphSequence& sequence) {
@@ -113,15 +225,8 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
   arrays.emplace_back("windows", string_scalar(s.windows));
   arrays.emplace_back("seed", uint64_scalar(s.seed));
 
-  if (T > 0) {
-    std::vector<torch::Tensor> w, a;
-    for (std::size_t t = 0; t < T; ++t) {
-      w.push_back(sequence.graph(t).weights.to(torch::kCPU));
-      a.push_back(sequence.dense_adjacency(t).to(torch::kCPU).ne(0));
-    }
-    arrays.emplace_back("W", to_ndarray(torch::stack(w)));
-    arrays.emplace_back("A", to_ndarray(torch::stack(a)));
-  }
+  arrays.emplace_back("weights", string_scalar(s.weights_on_edges ? "edges" : "full"));
+  if (T > 0) write_graphs(sequence, arrays);
 
   std::vector<std::int64_t> ranges, start, stop, bins, label, source, zero_var, kept, surrogates,
       edges, bytes;
@@ -212,8 +317,8 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
                     "'format' = '{}'), found none",
                     path.string(), kFormat));
   }
-  if (const auto version = in.integer("format_version"); version != kFormatVersion) {
-    in.fail("format_version", fmt::format("expected {}, found {}", kFormatVersion, version));
+  if (const auto version = in.integer("format_version"); version < 1 || version > kFormatVersion) {
+    in.fail("format_version", fmt::format("expected 1 to {}, found {}", kFormatVersion, version));
   }
   GraphSequenceSettings s;
   const std::int64_t n_units = in.integer("n_units");
@@ -232,6 +337,13 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
   s.rmt = in.string("rmt");
   s.windows = in.string("windows");
   s.seed = in.get("seed", DType::UInt64, {}).as_uint64(0);
+  if (in.has("weights")) {  // version 1 files held W whole
+    const std::string weights = in.string("weights");
+    if (weights != "full" && weights != "edges") {
+      in.fail("weights", fmt::format("expected 'full' or 'edges', found '{}'", weights));
+    }
+    s.weights_on_edges = weights == "edges";
+  }
 
   const NdArray& window_bins = in.raw("window_bins");
   if (window_bins.ndim() != 1) {
@@ -245,7 +357,18 @@ GraphSequence load_graph_sequence(const std::filesystem::path& path) {
   std::vector<Graph> graphs(T);
   std::vector<WindowGraphInfo> infos(T);
   const std::vector<std::string> storage = in.strings("window_storage", T);
-  if (T > 0) {
+  if (T > 0 && in.has("edge_offsets")) {
+    read_edge_lists(in, nodes, s.weights_on_edges, graphs, infos);
+    for (std::size_t t = 0; t < T; ++t) {
+      if (storage[t] != "sparse") {
+        in.fail("window_storage", fmt::format("window {}: the graphs are edge lists, so 'sparse' is "
+                                              "expected, found '{}'", t, storage[t]));
+      }
+    }
+  } else if (T > 0) {
+    if (s.weights_on_edges) {
+      in.fail("edge_offsets", "W is held on edges ('weights' = 'edges') but the edge lists are missing");
+    }
     const NdArray& w_array = in.raw("W");
     const DType dtype = w_array.dtype;
     if (dtype != DType::Float32 && dtype != DType::Float64) {

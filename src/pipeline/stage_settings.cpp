@@ -138,6 +138,9 @@ graphs::GraphBuilderOptions GraphsSettings::builder_options() const {
   b.storage = storage == "dense"    ? graphs::StoragePolicy::Dense
               : storage == "sparse" ? graphs::StoragePolicy::Sparse
                                     : graphs::StoragePolicy::Auto;
+  const auto parsed_weights = graphs::parse_weight_storage(weights);
+  if (!parsed_weights) throw Error(fmt::format("weights: expected auto, full or edges, found '{}'", weights));
+  b.weights = *parsed_weights;
   b.seed = seed;
   return b;
 }
@@ -170,6 +173,10 @@ OptionTable graphs_options(GraphsSettings& s) {
   t.choice("device", s.device, {"cpu", "cuda"}, "cpu or cuda");
   t.choice("storage", s.storage, {"auto", "dense", "sparse"},
            "A per window: auto (sparse when it halves the bytes), dense or sparse");
+  t.choice("weights", s.weights, {"auto", "full", "edges"},
+           "W per window: full (|r| everywhere, as the reference), edges (on A's edges only: "
+           "memory grows with the edges; rows features become thresholded rows) or auto (full "
+           "while all windows' dense W fit in 1 GiB)");
   t.value("seed", s.seed, "Seed of the shuffled surrogates; same seed, same graphs");
   return t;
 }

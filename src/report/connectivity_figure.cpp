@@ -70,7 +70,7 @@ FigureFile connectivity_figure(const fs::path& out, const graphs::GraphSequence&
     const double extent = static_cast<double>(n) - 0.5;
     for (std::size_t k = 0; k < windows.size(); ++k) {
       const std::size_t t = windows[k];
-      auto w = (weights ? sequence.graph(t).weights : sequence.dense_adjacency(t))
+      auto w = (weights ? sequence.dense_weights(t) : sequence.dense_adjacency(t))
                    .to(torch::kCPU, torch::kFloat64)
                    .contiguous();
       const auto index = torch::tensor(std::vector<std::int64_t>(order.begin(), order.end()), torch::kLong);

@@ -66,16 +66,14 @@ std::vector<std::vector<bool>> graph_facts(const graphs::GraphSequence& sequence
     return {};
   }
   std::vector<std::vector<bool>> silent(sequence.size());
-  const auto n = static_cast<std::int64_t>(n_units);
+  const auto n = static_cast<double>(n_units);
+  // The ones of A less the self loops and the history node's row and column.
+  const double not_between_units = n + (sequence.history_node_index() ? 2 * n + 1 : 0);
   for (std::size_t t = 0; t < sequence.size(); ++t) {
-    const auto a = sequence.dense_adjacency(t).slice(0, 0, n).slice(1, 0, n).to(torch::kFloat64);
-    if (n > 1) {
-      c.windows[t].density = (a.sum() - a.trace()).item<double>() / static_cast<double>(n * (n - 1));
+    if (n_units > 1) {
+      c.windows[t].density = (static_cast<double>(sequence.info(t).edges) - not_between_units) / (n * (n - 1));
     }
-    const auto w = sequence.graph(t).weights.to(torch::kFloat64).slice(0, 0, n).slice(1, 0, n).abs();
-    const auto off_diagonal = (w.sum(1) - w.diagonal()).contiguous();
-    const double* row = off_diagonal.data_ptr<double>();
-    for (std::int64_t u = 0; u < n; ++u) silent[t].push_back(row[u] == 0.0);
+    silent[t] = sequence.silent_units(t);
   }
   return silent;
 }

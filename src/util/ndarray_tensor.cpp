@@ -76,6 +76,8 @@ io::NdArray to_ndarray(const torch::Tensor& tensor) {
   } else if (t.is_floating_point()) {
     array.dtype = io::DType::Float64;
     t = t.to(torch::kFloat64);
+  } else if (t.scalar_type() == torch::kInt32) {
+    array.dtype = io::DType::Int32;
   } else {
     array.dtype = io::DType::Int64;
     t = t.to(torch::kInt64);

@@ -30,6 +30,25 @@ def graphs(*args):
     return dict(np.load(out)), proc
 
 
+def dense_a(g):
+    """A as (T, N', N') bool from either layout of docs/formats.md: the dense
+    stack, or (every window sparse) the edge list."""
+    if "A" in g:
+        assert "edge_offsets" not in g
+        return g["A"]
+    o, rows, cols = g["edge_offsets"], g["edge_rows"], g["edge_columns"]
+    assert rows.dtype == np.int32 and cols.dtype == np.int32 and o[0] == 0 and o[-1] == len(rows)
+    assert all(s == "sparse" for s in g["window_storage"])
+    n = int(g["n_units"]) + int(g["history_node"])
+    a = np.zeros((len(o) - 1, n, n), dtype=bool)
+    for t in range(len(o) - 1):
+        r, c = rows[o[t]:o[t + 1]], cols[o[t]:o[t + 1]]
+        keys = r.astype(np.int64) * n + c
+        assert (np.diff(keys) > 0).all(), "row-major, no repeats"
+        a[t, r, c] = True
+    return a
+
+
 def numpy_w(y):
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.corrcoef(y)
@@ -48,9 +67,10 @@ def segments_float64_history_rows():
     g, proc = graphs(path("small.npz"), "--windows", "segments:400", "--theta", "0.3",
                      "--history-node", "--features", "rows", "--dtype", "float64")
     segments = [s for s in truth["segments"] if s["end_bin"] - s["start_bin"] >= 400]
-    assert g["W"].dtype == np.float64 and g["A"].dtype == np.bool_
+    A = dense_a(g)
+    assert g["W"].dtype == np.float64 and A.dtype == np.bool_ and str(g["weights"]) == "full"
     assert g["W"].shape == (len(segments), 33, 33), g["W"].shape
-    assert str(g["format"]) == "tavrnn-graphs" and int(g["format_version"]) == 1
+    assert str(g["format"]) == "tavrnn-graphs" and int(g["format_version"]) == 2
     assert int(g["n_units"]) == 32 and float(g["bin_width_s"]) == 0.05 and bool(g["history_node"])
     assert str(g["features"]) == "rows" and str(g["windows"]) == "segments:400:contiguous"
     for t, seg in enumerate(segments):
@@ -60,9 +80,9 @@ def segments_float64_history_rows():
         assert np.max(np.abs(g["W"][t, :32, :32] - w)) < 1e-12, f"window {t}: W differs from numpy"
         a = (w >= 0.3)
         np.fill_diagonal(a, True)
-        assert np.array_equal(g["A"][t, :32, :32], a), f"window {t}: A is not |r| >= theta"
-        assert g["A"][t, 32].all() and g["A"][t, :, 32].all() and (g["W"][t, 32] == 1).all()
-        assert g["window_edges"][t] == g["A"][t].sum()
+        assert np.array_equal(A[t, :32, :32], a), f"window {t}: A is not |r| >= theta"
+        assert A[t, 32].all() and A[t, :, 32].all() and (g["W"][t, 32] == 1).all()
+        assert g["window_edges"][t] == A[t].sum()
     for t, seg in enumerate(segments):  # each unit's rate in the window, recorded for rows+rates
         rate = counts[:, seg["start_bin"]:seg["end_bin"]].mean(1) / 0.05
         assert np.max(np.abs(g["unit_rate_hz"][t] - rate)) < 1e-9, f"window {t}: unit_rate_hz"
@@ -144,7 +164,7 @@ def top_k_union():
     g, _ = graphs(path("small.npz"), "--windows", "sliding:1000:1000", "--select", "0",
                   "--theta", "0.05", "--top-k", "3", "--storage", "sparse")
     assert str(g["window_storage"][0]) == "sparse" and int(g["top_k"]) == 3
-    w, a = g["W"][0].astype(float).copy(), g["A"][0]
+    w, a = g["W"][0].astype(float).copy(), dense_a(g)[0]
     np.fill_diagonal(w, -1)
     top = np.argsort(-w, axis=1)[:, :3]
     chosen = np.zeros_like(a)
@@ -152,6 +172,24 @@ def top_k_union():
     allowed = (chosen | chosen.T) & (g["W"][0] >= 0.05)
     off = ~np.eye(32, dtype=bool)
     assert np.array_equal(a[off], allowed[off]), "A must be theta AND top-k of either end"
+
+
+def weights_on_edges():
+    g, _ = graphs(path("small.npz"), "--windows", "sliding:1000:1000", "--theta", "0.1",
+                  "--weights", "edges")
+    assert str(g["weights"]) == "edges" and "W" not in g and "A" not in g
+    A = dense_a(g)
+    o, rows, cols = g["edge_offsets"], g["edge_rows"], g["edge_columns"]
+    for t in range(len(o) - 1):
+        w = numpy_w(counts[:, 1000 * t:1000 * (t + 1)])
+        a = w >= 0.1
+        np.fill_diagonal(a, True)
+        assert np.array_equal(A[t], a), f"window {t}: A is not |r| >= theta"
+        s = slice(o[t], o[t + 1])
+        assert np.max(np.abs(g["edge_weights"][s] - w[rows[s], cols[s]])) < 1e-5, f"window {t}: W on edges"
+    proc = run("graphs", path("small.npz"), "--windows", "sliding:1000:1000", "--weights", "edges",
+               "--storage", "dense", "--out", path("x.npz"), expect=1)
+    assert "`storage dense` contradicts it" in proc.stderr, proc.stderr
 
 
 def degenerate_windows_warn():
@@ -204,6 +242,7 @@ check("concatenated segments keep their ranges", concatenated_segments_keep_thei
 check("--seed: same seed same graphs, other seed other bounds", shuffle_is_seeded)
 check("--rmt reference, analytic, adaptive", rmt_modes)
 check("--top-k keeps the k strongest of either end, sparse storage", top_k_union)
+check("--weights edges: A and W as edge lists, W on A's edges only", weights_on_edges)
 check("degenerate windows are reported with their fallback", degenerate_windows_warn)
 check("--features rows+rates: rates recorded, one more feature column, fit trains", rows_and_rates_features_train)
 check("bad options are one-line errors", errors_are_one_line)

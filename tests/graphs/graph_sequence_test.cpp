@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "../error_message.h"
@@ -44,6 +45,7 @@ void expect_same(const GraphSequence& a, const GraphSequence& b) {
   EXPECT_EQ(a.settings().rmt, b.settings().rmt);
   EXPECT_EQ(a.settings().windows, b.settings().windows);
   EXPECT_EQ(a.settings().seed, b.settings().seed);
+  EXPECT_EQ(a.settings().weights_on_edges, b.settings().weights_on_edges);
   EXPECT_EQ(a.unit_ids, b.unit_ids);
   EXPECT_EQ(a.label_names, b.label_names);
   ASSERT_EQ(a.groups.has_value(), b.groups.has_value());
@@ -52,7 +54,8 @@ void expect_same(const GraphSequence& a, const GraphSequence& b) {
     EXPECT_EQ(a.groups->names, b.groups->names);
   }
   for (std::size_t t = 0; t < a.size(); ++t) {
-    EXPECT_TRUE(a.graph(t).weights.equal(b.graph(t).weights)) << t;  // bit for bit
+    EXPECT_EQ(a.graph(t).weights.is_sparse(), b.graph(t).weights.is_sparse()) << t;
+    EXPECT_TRUE(a.dense_weights(t).equal(b.dense_weights(t))) << t;  // bit for bit
     EXPECT_EQ(a.graph(t).adjacency.is_sparse(), b.graph(t).adjacency.is_sparse()) << t;
     EXPECT_TRUE(a.dense_adjacency(t).equal(b.dense_adjacency(t))) << t;
     const WindowGraphInfo &x = a.info(t), &y = b.info(t);
@@ -103,12 +106,98 @@ TEST(GraphSequenceFile, SavedAndLoadedBackExactlyFloat32DenseAndSparse) {
   EXPECT_EQ(seq.info(0).ranges.size(), 2u);  // the two visits to "near", concatenated
 }
 
+TEST(GraphSequenceFile, EdgeListsRoundTripWithWeightsWholeOrOnEdges) {
+  const Recording rec = labelled_recording();
+  GraphBuilderOptions o;
+  o.theta = 0.1;
+  o.history_node = true;
+  o.features = NodeFeatures::RowsAndRates;
+  o.storage = StoragePolicy::Sparse;
+  const auto plan = WindowPlan::sliding(rec, 100, 60);
+  for (const auto weights : {WeightStorage::Full, WeightStorage::Edges}) {
+    o.weights = weights;
+    const GraphSequence seq = CorrelationGraphBuilder(o).build(rec, plan);
+    EXPECT_EQ(seq.settings().weights_on_edges, weights == WeightStorage::Edges);
+    const auto path = temp_path("edges.npz");
+    save_graph_sequence(path, seq);
+    const io::NpzArrays arrays = io::read_npz(path);
+    ASSERT_TRUE(arrays.count("edge_rows"));
+    EXPECT_EQ(arrays.at("edge_rows").dtype, io::DType::Int32);
+    EXPECT_FALSE(arrays.count("A"));
+    EXPECT_EQ(arrays.count("edge_weights"), weights == WeightStorage::Edges ? 1u : 0u);
+    EXPECT_EQ(arrays.count("W"), weights == WeightStorage::Edges ? 0u : 1u);
+    const GraphSequence back = load_graph_sequence(path);
+    expect_same(seq, back);
+    for (std::size_t t = 0; t < seq.size(); ++t) {
+      EXPECT_TRUE(back.graph(t).adjacency.is_sparse());
+      const auto x = seq.features(t), y = back.features(t);
+      EXPECT_EQ(x.is_sparse(), weights == WeightStorage::Edges);
+      EXPECT_TRUE((x.is_sparse() ? x.to_dense() : x).equal(y.is_sparse() ? y.to_dense() : y));
+    }
+    std::filesystem::remove(path);
+  }
+}
+
+TEST(GraphSequenceFile, EdgeListsOutOfOrderOrOutOfRangeAreClearErrors) {
+  const Recording rec = labelled_recording();
+  GraphBuilderOptions o;
+  o.theta = 0.1;
+  o.weights = WeightStorage::Edges;
+  const GraphSequence seq = CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 100, 100));
+  const auto path = temp_path("bad_edges.npz");
+  save_graph_sequence(path, seq);
+  const io::NpzArrays good = io::read_npz(path);
+  struct Change {
+    std::string key;
+    std::size_t entry;
+    std::int32_t value;
+  };
+  const auto rewrite = [&](const std::vector<Change>& changes) {
+    std::vector<std::pair<std::string, io::NdArray>> arrays(good.begin(), good.end());
+    for (auto& [name, array] : arrays) {
+      for (const Change& c : changes) {
+        if (name == c.key) std::memcpy(array.bytes.data() + 4 * c.entry, &c.value, 4);
+      }
+    }
+    io::write_npz(path, arrays, false);
+  };
+  const auto message = [&] { return test_support::error_of([&] { load_graph_sequence(path); }); };
+  rewrite({{"edge_columns", 1, 9}});  // past the 9 nodes
+  std::string m = message();
+  EXPECT_NE(m.find(path.string()), std::string::npos) << m;
+  EXPECT_NE(m.find("'edge_columns'"), std::string::npos) << m;
+  EXPECT_NE(m.find("[0, 9)"), std::string::npos) << m;
+  rewrite({{"edge_rows", 1, 0}, {"edge_columns", 1, 0}});  // (0, 0) twice
+  m = message();
+  EXPECT_NE(m.find("'edge_rows'"), std::string::npos) << m;
+  EXPECT_NE(m.find("row-major order without repeats"), std::string::npos) << m;
+  std::filesystem::remove(path);
+}
+
+TEST(GraphSequence, RowFeaturesOnEdgesAreTheThresholdedRows) {
+  const Recording rec = labelled_recording();
+  GraphBuilderOptions o;
+  o.theta = 0.1;
+  o.features = NodeFeatures::Rows;
+  const auto plan = WindowPlan::sliding(rec, 100, 100);
+  const GraphSequence full = CorrelationGraphBuilder(o).build(rec, plan);
+  EXPECT_FALSE(full.settings().weights_on_edges);  // small: auto keeps W whole
+  o.full_weights_max_bytes = 100;  // auto, over budget
+  const GraphSequence edges = CorrelationGraphBuilder(o).build(rec, plan);
+  EXPECT_TRUE(edges.settings().weights_on_edges);
+  for (std::size_t t = 0; t < full.size(); ++t) {
+    ASSERT_TRUE(edges.features(t).is_sparse());
+    EXPECT_TRUE(edges.features(t).to_dense().equal(full.features(t) * full.dense_adjacency(t)));
+  }
+}
+
 TEST(GraphSequenceFile, Float64AndZeroVarianceWindowRoundTrip) {
   const Recording rec = labelled_recording();
   GraphBuilderOptions o;
   o.dtype = torch::kFloat64;
   o.theta = 0.99;  // no edges: degenerate windows survive the trip too
   o.rmt = parse_rmt_options("analytic");
+  o.storage = StoragePolicy::Dense;  // the dense keys (sparse windows: EdgeListsRoundTrip...)
   const GraphSequence seq =
       CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 200, 200));
   EXPECT_EQ(seq.info(0).zero_variance_units, 1u);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/graphs/rmt_filter.h"
@@ -21,6 +22,19 @@ enum class StoragePolicy {
   Dense,
   Sparse,
 };
+
+// W beside A. The reference keeps W = |r| whole (N'^2 per window, whatever
+// theta); off A's edges it feeds only the `rows` features and the corr-pca
+// baseline, so beyond a memory budget it is kept on A's edges alone.
+enum class WeightStorage {
+  Auto,   // Full while every window's dense W together fits in full_weights_max_bytes, else Edges
+  Full,   // dense [N', N'] per window (the reference)
+  Edges,  // sparse COO on A's edges (A stored sparse too): rows features are thresholded rows
+};
+
+// "auto", "full", "edges"; the inverse gives nullopt for any other text.
+const char* weight_storage_name(WeightStorage storage);
+std::optional<WeightStorage> parse_weight_storage(const std::string& text);
 
 struct GraphBuilderOptions {
   // A = 1[|r| >= theta] for theta > 0; theta = 0 keeps every non-zero
@@ -36,6 +50,10 @@ struct GraphBuilderOptions {
   torch::Device device = torch::kCPU;
   std::uint64_t seed = 0;  // of the shuffled surrogates
   StoragePolicy storage = StoragePolicy::Auto;
+  WeightStorage weights = WeightStorage::Auto;
+  // Auto's budget: 1 GiB is N' = 3,660 at T = 20 in float32 (and 20,000
+  // windows of N' = 116).
+  std::size_t full_weights_max_bytes = std::size_t{1} << 30;
   // Memory for one batch of windows in the Pearson step. Small: a block
   // over 32 MiB comes from mmap and is page-faulted in afresh every batch
   // (keep_freed_memory keeps smaller ones), which cost 2.5 ms per MB on a
@@ -44,7 +62,8 @@ struct GraphBuilderOptions {
 };
 
 // One window's graph from its (filtered) correlation r [N, N]: fills the
-// info's edges, degeneracy, storage and bytes.
+// info's edges, degeneracy, storage and bytes. `weights` Auto counts as Full
+// here (the builder resolves it for the whole sequence).
 Graph graph_from_correlation(const torch::Tensor& r, const GraphBuilderOptions& options,
                              WindowGraphInfo& info);
 

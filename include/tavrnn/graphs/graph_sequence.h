@@ -65,7 +65,8 @@ struct WindowGraphInfo {
 
 // One window's graph. Tensors live on one device with one floating dtype.
 struct Graph {
-  torch::Tensor weights;    // W: [N', N'] = |r| with diagonal 1 (history node: ones)
+  torch::Tensor weights;    // W: [N', N'] = |r| with diagonal 1 (history node: ones); dense, or
+                            // sparse COO on A's edges when the settings say weights_on_edges
   torch::Tensor adjacency;  // A: [N', N'] 0/1 of the floating dtype; dense (strided) or
                             // sparse COO (coalesced) depending on `storage` of its info
 };
@@ -78,6 +79,9 @@ struct GraphSequenceSettings {
   std::string rmt = "none";    // description of the filter ("shuffle:1000", "analytic", ...)
   std::string windows;         // the window plan's description ("sliding:2400:1200")
   std::uint64_t seed = 0;      // seed of the shuffles
+  // W held on A's edges only (sparse COO sharing A's indices; every window
+  // stored sparse) rather than whole; see WeightStorage.
+  bool weights_on_edges = false;
 };
 
 class GraphSequence {
@@ -98,9 +102,15 @@ class GraphSequence {
   const WindowGraphInfo& info(std::size_t t) const { return info_.at(t); }
   const std::vector<WindowGraphInfo>& infos() const { return info_; }
 
-  // Dense A_t ([N', N'], whatever the storage), and node features X_t
-  // ([N', N'] for Rows and Identity, [N', N' + 1] for RowsAndRates).
+  // Dense A_t and W_t ([N', N'], whatever the storage; W is 0 off A's edges
+  // when held on edges only), and node features X_t ([N', N'] for Rows and
+  // Identity, [N', N' + 1] for RowsAndRates; sparse where W is).
   torch::Tensor dense_adjacency(std::size_t t) const;
+  torch::Tensor dense_weights(std::size_t t) const;
+  // Per unit of window t: silent, i.e. its row of r is 0 off the diagonal
+  // (zero variance in the window). With W on edges only, a unit without
+  // edges counts as silent when it fired no spike (its recorded rate is 0).
+  std::vector<bool> silent_units(std::size_t t) const;
   torch::Tensor features(std::size_t t) const;
   // Columns of features(t): the model's x_dim.
   std::size_t feature_dim() const {

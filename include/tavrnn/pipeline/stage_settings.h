@@ -53,6 +53,7 @@ struct GraphsSettings {
   std::string dtype = "float32";
   std::string device = "cpu";
   std::string storage = "auto";
+  std::string weights = "auto";
   std::uint64_t seed = 0;
   // Throws Error naming the option for a bad value (before any work).
   graphs::GraphBuilderOptions builder_options() const;

@@ -19,8 +19,8 @@ torch::Tensor to_tensor(const io::NdArray& array, const std::string& what);
 // The same, converted to `dtype`.
 torch::Tensor to_tensor(const io::NdArray& array, torch::ScalarType dtype, const std::string& what);
 
-// Copies a tensor (any device) into an NdArray: float32, float64 and bool
-// stay; other floating types become float64, integer types int64.
+// Copies a tensor (any device) into an NdArray: float32, float64, int32 and
+// bool stay; other floating types become float64, other integer types int64.
 io::NdArray to_ndarray(const torch::Tensor& tensor);
 
 }  // namespace tavrnn
