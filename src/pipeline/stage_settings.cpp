@@ -1,5 +1,7 @@
 #include "tavrnn/pipeline/stage_settings.h"
 
+#include "tavrnn/train/sampled_reconstruction.h"
+
 #include <fmt/format.h>
 #include <torch/cuda.h>
 
@@ -245,6 +247,14 @@ OptionTable fit_options(FitSettings& s) {
   t.value("validation", s.trainer.validation_fraction,
           "Fraction of each window's edges (and as many non-edges) held out of training to score it "
           "(0 = off: train on every edge, as the reference)");
+  auto& reconstruction = t.value(
+      "reconstruction", s.reconstruction,
+      "Reconstruction loss: full (all N'^2 pairs, MODEL.md) or sampled:K (every edge and K non-edges per "
+      "node, reweighted to the full loss's expectation: O(edges) per window, for large graphs; CPU)");
+  reconstruction.set = [&s](const std::string& text) {
+    s.trainer.sampled_non_edges = train::parse_reconstruction(text);
+    s.reconstruction = text;
+  };
   t.choice("monitor", s.trainer.monitor, {"auto", "val-auc", "val-ap", "val-loss", "loss"},
            "What early stopping follows: auto (val-auc with validation, else loss), the held-out "
            "edges' ROC AUC, AP or loss, or the training loss");

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "fused_reconstruction.h"
+#include "tavrnn/train/sampled_reconstruction.h"
 #include "nn/sparse_product.h"
 
 namespace tavrnn::train {
@@ -93,13 +94,15 @@ torch::Tensor feature_reconstruction_error(const torch::Tensor& reconstructed, c
 
 SequenceLoss sequence_loss(const nn::SequenceOutput& output,
                            const std::vector<ReconstructionTarget>& targets, double eps,
-                           const std::vector<torch::Tensor>* features, double feature_weight) {
+                           const std::vector<torch::Tensor>* features, double feature_weight,
+                           const std::vector<SampledReconstruction>* sampled, at::Generator* generator) {
   std::vector<torch::Tensor> kl, nll, feat;
   const bool with_features = feature_weight > 0 && features != nullptr && !output.x_hat.empty();
   for (std::size_t t = 0; t < output.mu.size(); ++t) {
     kl.push_back(kl_divergence(output.mu[t], output.sigma[t], output.prior_mu[t],
                                output.prior_sigma[t], eps));
-    nll.push_back(reconstruction_nll(output.z[t], targets[t]));
+    nll.push_back(sampled != nullptr && generator != nullptr ? (*sampled)[t].nll(output.z[t], *generator)
+                                                             : reconstruction_nll(output.z[t], targets[t]));
     if (with_features) feat.push_back(feature_reconstruction_error(output.x_hat[t], (*features)[t]));
   }
   SequenceLoss loss;

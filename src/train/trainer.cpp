@@ -12,6 +12,7 @@
 #include "tavrnn/util/progress.h"
 #include "tavrnn/train/held_out_edges.h"
 #include "tavrnn/train/loss.h"
+#include "tavrnn/train/sampled_reconstruction.h"
 
 namespace tavrnn::train {
 
@@ -20,6 +21,7 @@ nlohmann::json TrainerOptions::to_json() const {
           {"learning_rate", learning_rate},
           {"clip_grad_norm", clip_grad_norm},
           {"validation_fraction", validation_fraction},
+          {"reconstruction", sampled_non_edges > 0 ? fmt::format("sampled:{}", sampled_non_edges) : "full"},
           {"monitor", monitor},
           {"early_stopping_patience", early_stopping_patience},
           {"early_stopping_min_delta", early_stopping_min_delta},
@@ -68,6 +70,14 @@ Trainer::Trainer(ModelConfig model_config, TrainerOptions options)
     throw Error(fmt::format("`early-stopping`: expected >= 0 epochs, found {}", options_.early_stopping_patience));
   }
   options_.resolved_monitor();  // an unknown monitor is an error before any work
+  if (options_.sampled_non_edges < 0) {
+    throw Error(fmt::format("`reconstruction`: expected K >= 1 non-edges per node, found {}",
+                            options_.sampled_non_edges));
+  }
+  if (options_.sampled_non_edges > 0 && !options_.device.is_cpu()) {
+    throw Error("`reconstruction sampled:K` runs on the CPU only; use `reconstruction full` on " +
+                options_.device.str());
+  }
   // Parameters are drawn on the CPU in float64 and then cast, so a seed gives
   // the same initial model on every device and in every dtype.
   model_.to(torch::kCPU, torch::kFloat64);
@@ -112,6 +122,10 @@ TrainingResult Trainer::fit(const TrainingData& all_edges, const std::filesystem
                  "every edge and monitoring the training loss",
                  100 * options_.validation_fraction);
     monitor = "loss";
+  }
+  std::vector<SampledReconstruction> sampled;
+  if (options_.sampled_non_edges > 0) {
+    for (const auto& target : data.targets) sampled.emplace_back(target, options_.sampled_non_edges);
   }
   const bool early_stopping = options_.early_stopping_patience > 0;
   const bool keep_best = early_stopping && options_.keep_best;
@@ -160,7 +174,8 @@ TrainingResult Trainer::fit(const TrainingData& all_edges, const std::filesystem
                                   options_.device, options_.dtype);
     const nn::SequenceOutput output = model_.forward(data.steps, noise);
     const SequenceLoss loss =
-        sequence_loss(output, data.targets, 1e-10, &features, model_config_.feature_weight);
+        sequence_loss(output, data.targets, 1e-10, &features, model_config_.feature_weight,
+                      sampled.empty() ? nullptr : &sampled, &generator_);
     // One read-back per epoch (the whole sequence), for the log.
     const auto totals = torch::stack({loss.loss.detach(), loss.kl.sum().detach(), loss.nll.sum().detach(),
                                       loss.feat.sum().detach()})

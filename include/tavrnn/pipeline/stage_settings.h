@@ -86,6 +86,7 @@ struct FitSettings {
   // options and keep the one with the best held-out score (model_selection.h).
   std::string select;
   bool sample_z = false;  // also keep sampled z, as the reference embeds
+  std::string reconstruction = "full";  // or "sampled:K" (sets trainer.sampled_non_edges)
 };
 OptionTable fit_options(FitSettings& s);
 

@@ -3,6 +3,7 @@
 // posterior and prior, and a weighted reconstruction term of A_t from z z^T.
 #include <vector>
 
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
 
 #include "tavrnn/nn/tavrnn.h"
@@ -62,9 +63,15 @@ struct SequenceLoss {
   torch::Tensor loss;  // sum_t (KL_t + NLL_t + feature_weight FEAT_t)
 };
 
+class SampledReconstruction;
+
 // `features` and `feature_weight` only with a feature head (output.x_hat set).
+// With `sampled` (one per window, drawing from `generator`), NLL_t is the
+// sampled estimate instead of the full loss.
 SequenceLoss sequence_loss(const nn::SequenceOutput& output,
                            const std::vector<ReconstructionTarget>& targets, double eps = 1e-10,
-                           const std::vector<torch::Tensor>* features = nullptr, double feature_weight = 0.0);
+                           const std::vector<torch::Tensor>* features = nullptr, double feature_weight = 0.0,
+                           const std::vector<SampledReconstruction>* sampled = nullptr,
+                           at::Generator* generator = nullptr);
 
 }  // namespace tavrnn::train

@@ -23,6 +23,10 @@ struct TrainerOptions {
   // training to score it (held_out_edges.h); 0: off, every edge is trained
   // on (the reference). Drawn with its own generator seeded from `seed`.
   double validation_fraction = 0.1;
+  // 0: the full reconstruction loss over all N'^2 pairs (MODEL.md); K >= 1:
+  // the sampled loss, every edge and K non-edges per node, unbiased for it
+  // (sampled_reconstruction.h; `--reconstruction sampled:K`). CPU only.
+  int64_t sampled_non_edges = 0;
   // What early stopping and the kept parameters follow: "auto" (val-auc with
   // validation, else loss), "val-auc", "val-ap", "val-loss" or "loss".
   std::string monitor = "auto";
