@@ -15,6 +15,7 @@
 #include "tavrnn/graphs/graph_builder.h"
 #include "tavrnn/graphs/rmt_filter.h"
 #include "bench_main.h"
+#include "graphs/gram.h"
 #include "tavrnn/util/runtime.h"
 
 namespace {
@@ -92,6 +93,39 @@ void BM_GraphBuildDishbrain(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_GraphBuildDishbrain)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// At scale (the issue-20 target: graph building within 1.5x of the Gram
+// products alone). Args: N, threads; 3 windows of 2,400 bins, theta 0.2,
+// identity features. The Gram case is the syrk of the prepared rows alone.
+void BM_GramLarge(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  set_num_threads(static_cast<int>(state.range(1)));
+  const torch::Tensor z = unit_norm_rows(poisson_counts(n, 2400).to(torch::kFloat32));
+  torch::Tensor r;
+  time_iterations(state, 1, "s_per_window", 1, [&] {
+    graphs::detail::gram_matrices(z, /*lower_only=*/true, &r);
+    benchmark::DoNotOptimize(r.data_ptr<float>());
+  });
+}
+BENCHMARK(BM_GramLarge)->Args({2000, 1})->Args({10000, 1})->Args({10000, 2})->Iterations(3)->UseRealTime();
+
+void BM_GraphBuildLarge(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  set_num_threads(static_cast<int>(state.range(1)));
+  const torch::Tensor y = poisson_counts(n, 3 * 2400);
+  const Recording rec(Activity{static_cast<std::size_t>(n), 3 * 2400,
+                               std::vector<double>(y.data_ptr<double>(), y.data_ptr<double>() + y.numel())},
+                      0.05);
+  const WindowPlan plan = WindowPlan::sliding(rec, 2400, 2400);
+  GraphBuilderOptions o;
+  o.theta = 0.2;
+  spdlog::set_level(spdlog::level::err);  // i.i.d. data: no edge at 0.2, a warning per window
+  time_iterations(state, 3, "s_per_window", 1, [&] {
+    const GraphSequence seq = CorrelationGraphBuilder(o).build(rec, plan);
+    benchmark::DoNotOptimize(seq.size());
+  });
+}
+BENCHMARK(BM_GraphBuildLarge)->Args({2000, 1})->Args({10000, 1})->Args({10000, 2})->Iterations(1)->UseRealTime();
 
 // Bounds and filtered matrix of one window. Args: N, L, K (0: analytic,
 // -1: adaptive), threads. Reports seconds per window scaled to K = 1000.

@@ -2,7 +2,8 @@
 # The pipeline against the number of units: for each N, `tavrnn simulate
 # --preset small --units N` (T windows of 2,400 bins of 50 ms), `tavrnn
 # graphs` (theta, identity features), `tavrnn fit` for a few epochs (no
-# validation, no early stopping), each stage under /usr/bin/time; prints one
+# validation, no early stopping) with the full loss and again with
+# `--reconstruction sampled:5`, each stage under /usr/bin/time; prints one
 # table row per N: seconds and peak RSS of each stage, seconds per epoch
 # (median of the fit's training_log.csv), graph density and file sizes.
 # A stage that fails (or is killed for memory) is reported as such and the
@@ -46,29 +47,39 @@ timed() {
   return $status
 }
 
-echo "| N | simulate s / MiB | graphs s / MiB | density (max) | graphs.npz MB | fit s / MiB | s per epoch |"
-echo "|---|---|---|---|---|---|---|"
+# Median seconds per epoch of a fit's training_log.csv.
+median_epoch() {
+  awk -F, 'NR>1 {print $5}' "$1/training_log.csv" | sort -g |
+    awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
+}
+
+echo "| N | simulate s / MiB | graphs s / MiB (building s) | density (max) | graphs.npz MB | fit s / MiB | s per epoch | fit sampled:5 s / MiB | s per epoch |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for n in $units; do
   d=$out/n$n
   mkdir -p "$d"
   row="| $n"
   if ! timed "$d/simulate.log" "$tavrnn" --threads "$threads" simulate --preset small --units "$n" \
       --duration "$duration" --seed 1 --out "$d/rec.npz"; then
-    echo "$row | failed: see $d/simulate.log | | | | | |"; break
+    echo "$row | failed: see $d/simulate.log | | | | | | | |"; break
   fi
   row+=" | $secs / $rss_mib"
   if ! timed "$d/graphs.log" "$tavrnn" --threads "$threads" graphs "$d/rec.npz" \
       --windows sliding:2400:2400 --theta "$theta" --features identity --out "$d/graphs.npz"; then
-    echo "$row | failed ($secs s, $rss_mib MiB): see $d/graphs.log | | | | |"; break
+    echo "$row | failed ($secs s, $rss_mib MiB): see $d/graphs.log | | | | | | |"; break
   fi
   density=$(awk '/^edges per window/ {print $NF}' "$d/graphs.log")
+  building=$(awk '/^built in/ {print $3}' "$d/graphs.log")
   size=$(( $(stat -c %s "$d/graphs.npz") / 1000000 ))
-  row+=" | $secs / $rss_mib | ${density:-?} | $size"
+  row+=" | $secs / $rss_mib ($building) | ${density:-?} | $size"
   if ! timed "$d/fit.log" "$tavrnn" --threads "$threads" fit "$d/graphs.npz" --out "$d/fit" \
       --epochs "$epochs" --validation 0 --early-stopping 0 --overwrite; then
-    echo "$row | failed ($secs s, $rss_mib MiB): see $d/fit.log | |"; break
+    echo "$row | failed ($secs s, $rss_mib MiB): see $d/fit.log | | | |"; break
   fi
-  per_epoch=$(awk -F, 'NR>1 {print $5}' "$d/fit/training_log.csv" | sort -g |
-    awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}')
-  echo "$row | $secs / $rss_mib | $per_epoch |"
+  row+=" | $secs / $rss_mib | $(median_epoch "$d/fit")"
+  if ! timed "$d/fit_sampled.log" "$tavrnn" --threads "$threads" fit "$d/graphs.npz" --out "$d/fit_sampled" \
+      --epochs "$epochs" --validation 0 --early-stopping 0 --overwrite --reconstruction sampled:5; then
+    echo "$row | failed ($secs s, $rss_mib MiB): see $d/fit_sampled.log | |"; break
+  fi
+  echo "$row | $secs / $rss_mib | $(median_epoch "$d/fit_sampled") |"
 done

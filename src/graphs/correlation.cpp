@@ -7,7 +7,7 @@
 
 namespace tavrnn::graphs {
 
-torch::Tensor unit_norm_rows(const torch::Tensor& y, torch::Tensor* zero_variance) {
+torch::Tensor unit_norm_rows(const torch::Tensor& y, torch::Tensor* zero_variance, torch::Tensor* reuse) {
   if (y.dim() < 2 || !torch::isFloatingType(y.scalar_type()) || y.size(-1) < 1) {
     throw Error(
         fmt::format("Pearson correlation: expected a floating [..., N, L] tensor with "
@@ -18,7 +18,13 @@ torch::Tensor unit_norm_rows(const torch::Tensor& y, torch::Tensor* zero_varianc
   // can have a mean off by an ulp, leaving a tiny non-zero norm that would
   // turn rounding noise into correlations of order 1.
   torch::Tensor constant = y.amax(-1).eq(y.amin(-1));
-  torch::Tensor centred = y - y.mean(-1, /*keepdim=*/true);
+  torch::Tensor centred;
+  if (reuse != nullptr && reuse->defined() && reuse->sizes() == y.sizes() && reuse->scalar_type() == y.scalar_type() && reuse->device() == y.device()) {
+    centred = at::sub_out(*reuse, y, y.mean(-1, /*keepdim=*/true));
+  } else {
+    centred = y - y.mean(-1, /*keepdim=*/true);
+    if (reuse != nullptr) *reuse = centred;
+  }
   // No squared copy: every temporary of the batch's size costs as much as
   // the product at large N (page faults).
   torch::Tensor norm = at::linalg_vector_norm(centred, 2, at::IntArrayRef{-1}, /*keepdim=*/true);
@@ -29,11 +35,11 @@ torch::Tensor unit_norm_rows(const torch::Tensor& y, torch::Tensor* zero_varianc
   return centred;
 }
 
-PearsonCorrelation pearson_correlation(const torch::Tensor& y) {
+PearsonCorrelation pearson_correlation(const torch::Tensor& y, PearsonWorkspace* workspace) {
   torch::Tensor zero_variance;
-  const torch::Tensor z = unit_norm_rows(y, &zero_variance);
+  const torch::Tensor z = unit_norm_rows(y, &zero_variance, workspace ? &workspace->centred : nullptr);
   // Exactly symmetric (A must be), one triangle computed.
-  torch::Tensor r = detail::gram_matrices(z, /*lower_only=*/false);
+  torch::Tensor r = detail::gram_matrices(z, /*lower_only=*/false, workspace ? &workspace->r : nullptr);
   r.clamp_(-1.0, 1.0);
   r.diagonal(0, -2, -1).fill_(1.0);
   return {r, zero_variance};
@@ -63,6 +69,7 @@ void for_each_window_correlation(const torch::Tensor& activity, const std::vecto
   // Per window of L bins the batch holds its activity, its centred rows
   // ([N, L] each) and its r ([N, N]).
   auto window_bytes = [&](std::size_t bins) { return element * (2 * n * bins + n * n); };
+  PearsonWorkspace single;
   std::size_t first = 0;
   while (first < windows.size()) {
     const std::size_t bins = windows[first].n_bins();
@@ -72,9 +79,13 @@ void for_each_window_correlation(const torch::Tensor& activity, const std::vecto
       ++last;
     }
     if (last - first == 1) {
-      const torch::Tensor y = window_activity(activity, windows[first])
-                                  .to(options, /*non_blocking=*/false, /*copy=*/true);
-      consume(first, y, pearson_correlation(y));
+      // A window too large to batch: its buffers (activity, centred rows, r)
+      // are reused by the next one of the same size; at N = 10,000 fresh
+      // ones cost more in page faults than the product (a second per window).
+      const torch::Tensor source = window_activity(activity, windows[first]);
+      if (!single.y.defined() || single.y.sizes() != source.sizes()) single.y = torch::empty(source.sizes(), options);
+      single.y.copy_(source);
+      consume(first, single.y, pearson_correlation(single.y, &single));
     } else {
       const torch::Tensor batch = torch::empty(
           {static_cast<int64_t>(last - first), static_cast<int64_t>(n), static_cast<int64_t>(bins)},

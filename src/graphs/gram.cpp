@@ -58,7 +58,7 @@ void mirror_lower(T* matrices, int64_t count, int64_t n) {
 
 }  // namespace
 
-torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only) {
+torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only, torch::Tensor* reuse) {
   const auto type = rows.scalar_type();
   if (rows.device().is_cpu() && (type == torch::kFloat32 || type == torch::kFloat64) &&
       rows.dim() >= 2) {
@@ -67,7 +67,11 @@ torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only) {
     const int64_t count = n * bins == 0 ? 0 : x.numel() / (n * bins);
     std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
     shape.back() = n;
-    torch::Tensor out = torch::empty(shape, x.options());
+    const bool fits = reuse != nullptr && reuse->defined() && reuse->sizes() == at::IntArrayRef(shape) &&
+                      reuse->scalar_type() == x.scalar_type() && reuse->device() == x.device() &&
+                      reuse->is_contiguous();
+    torch::Tensor out = fits ? *reuse : torch::empty(shape, x.options());
+    if (reuse != nullptr) *reuse = out;
     bool done = false;
     AT_DISPATCH_FLOATING_TYPES(type, "gram_matrices", [&] {
       done =

@@ -11,6 +11,8 @@ namespace tavrnn::graphs::detail {
 // upper triangle is left unspecified (for eigvalsh(..., "L")); otherwise
 // the result is the full matrix, exactly symmetric. Other devices, or a
 // BLAS without syrk: torch::matmul, symmetrised.
-torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only);
+// `reuse`, when given, is written into if it has the result's shape and
+// options (and set to the result otherwise).
+torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only, torch::Tensor* reuse = nullptr);
 
 }  // namespace tavrnn::graphs::detail

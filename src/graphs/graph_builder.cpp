@@ -167,8 +167,10 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
         info.source_index = window.source_index;
         info.n_bins = window.n_bins();
         // In float64 whatever the graphs' dtype: the counts are exact there.
+        // From the recording's own float64 counts (a view for one range):
+        // exact, and no float64 copy of the window.
         const torch::Tensor rate =
-            y.to(torch::kCPU, torch::kFloat64).mean(1).div_(recording.bin_width_s()).contiguous();
+            window_activity(counts, window).mean(1).div_(recording.bin_width_s()).contiguous();
         info.unit_rate_hz.assign(rate.data_ptr<double>(), rate.data_ptr<double>() + rate.numel());
         info.zero_variance_units =
             static_cast<std::size_t>(pearson.zero_variance.sum().item<int64_t>());

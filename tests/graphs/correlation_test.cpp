@@ -50,6 +50,27 @@ TEST(PearsonCorrelation, BatchOfWindowsEqualsEachWindowAlone) {
   }
 }
 
+TEST(PearsonCorrelation, WindowsTooLargeToBatchReuseOneSetOfBuffersWithTheSameNumbers) {
+  const torch::Tensor counts = poisson(12, 300, 0.8, 6);
+  const std::vector<Window> windows = {Window{{{0, 100}}}, Window{{{100, 200}}}, Window{{{150, 250}}},
+                                       Window{{{200, 260}}}};
+  std::vector<const void*> r_buffers;
+  std::vector<torch::Tensor> seen;
+  for_each_window_correlation(counts, windows, /*max_batch_bytes=*/1,
+                              [&](std::size_t k, const torch::Tensor& y, const PearsonCorrelation& c) {
+                                const PearsonCorrelation alone = pearson_correlation(
+                                    window_activity(counts, windows[k]).to(torch::kFloat32));
+                                EXPECT_TRUE(c.r.equal(alone.r)) << k;
+                                EXPECT_TRUE(c.zero_variance.equal(alone.zero_variance)) << k;
+                                EXPECT_TRUE(y.equal(window_activity(counts, windows[k]).to(torch::kFloat32)));
+                                r_buffers.push_back(c.r.data_ptr());
+                              },
+                              torch::TensorOptions().dtype(torch::kFloat32));
+  ASSERT_EQ(r_buffers.size(), 4u);
+  EXPECT_EQ(r_buffers[0], r_buffers[1]);  // same size: the same buffer
+  EXPECT_EQ(r_buffers[1], r_buffers[2]);
+}
+
 TEST(PearsonCorrelation, Float32AgreesWithFloat64) {
   const torch::Tensor y = poisson(50, 400, 0.7, 5);
   const auto r64 = pearson_correlation(y).r;

@@ -24,14 +24,24 @@ struct PearsonCorrelation {
 // exactly rather than by a tolerance on the norm) becomes 0.
 // y: [..., N, L] floating -> z: [..., N, L] in y's dtype and device.
 // `zero_variance`, when given, receives the [..., N] bool mask.
-torch::Tensor unit_norm_rows(const torch::Tensor& y, torch::Tensor* zero_variance = nullptr);
+// `reuse`, when given, is written into if it has y's shape and options (and
+// set to the result otherwise), so that a caller can keep one buffer.
+torch::Tensor unit_norm_rows(const torch::Tensor& y, torch::Tensor* zero_variance = nullptr,
+                             torch::Tensor* reuse = nullptr);
+
+// Buffers pearson_correlation writes into when they fit (and replaces when
+// they do not): the activity, the centred rows and r of the last window.
+struct PearsonWorkspace {
+  torch::Tensor y, centred, r;
+};
 
 // y: [N, L] or [T, N, L] -> r: [N, N] or [T, N, N], computed in y's
 // floating dtype (float32 default of the builder, float64 for parity). A
 // zero-variance row gets a row and column of 0 (numpy.corrcoef gives NaN
 // there; MODEL.md maps it to 0), every diagonal entry is 1, and entries are
 // clipped to [-1, 1] as numpy.corrcoef does.
-PearsonCorrelation pearson_correlation(const torch::Tensor& y);
+// With a workspace, r is its buffer: valid until the next call with it.
+PearsonCorrelation pearson_correlation(const torch::Tensor& y, PearsonWorkspace* workspace = nullptr);
 
 // Activity of one window: [N, L] from a recording's [N, B] tensor; the
 // ranges of a concatenated segment are joined in order. A single range is
@@ -46,8 +56,9 @@ torch::Tensor window_activity(const torch::Tensor& activity, const Window& windo
 //
 // Each batch's activity is copied out of `activity` into the dtype and
 // device of `compute` (default: the activity's own), so the whole
-// recording is never converted at once: only a batch is, in buffers that
-// are reused from batch to batch.
+// recording is never converted at once: only a batch is. The y and r a
+// consumer gets are valid during its call only: a window too large to batch
+// reuses one set of buffers (PearsonWorkspace) for every such window.
 using CorrelationConsumer = std::function<void(std::size_t window_index, const torch::Tensor& y,
                                                const PearsonCorrelation& correlation)>;
 void for_each_window_correlation(const torch::Tensor& activity, const std::vector<Window>& windows,
