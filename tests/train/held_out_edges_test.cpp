@@ -85,6 +85,20 @@ TEST(HoldOutEdges, SparseGraphsGetTheDensePathsPairsAndTrainingGraphs) {
   }
 }
 
+TEST(HoldOutEdges, FirstEntriesOfRandpermAreLibTorchs) {
+  // The sparse path relies on LibTorch's CPU randperm being a forward
+  // Fisher-Yates shuffle; should a LibTorch release change it, this fails.
+  for (const auto& [n, k] : std::vector<std::pair<int64_t, int64_t>>{
+           {1, 1}, {2, 1}, {7, 7}, {7, 3}, {1000, 17}, {300000, 2500}, {(int64_t{1} << 24) + 77, 1000}}) {
+    auto a = at::detail::createCPUGenerator(42), b = at::detail::createCPUGenerator(42);
+    const auto whole = torch::randperm(n, a, torch::kLong);
+    const auto prefix = detail::randperm_prefix(n, k, b);
+    EXPECT_TRUE(prefix.equal(whole.narrow(0, 0, k))) << n << " " << k;
+    // Both generators in the same state afterwards.
+    EXPECT_TRUE(torch::randperm(50, a, torch::kLong).equal(torch::randperm(50, b, torch::kLong))) << n;
+  }
+}
+
 TEST(HoldOutEdges, SameSeedSamePairsOtherSeedOther) {
   const std::vector<torch::Tensor> graphs = {random_graph(30, 0.3, 3)};
   const auto a = hold_out_edges(graphs, 0.2, 5), b = hold_out_edges(graphs, 0.2, 5),

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
 
 namespace tavrnn::train {
@@ -30,6 +31,12 @@ struct EdgeSplit {
 // replacement from a generator seeded with `seed`. fraction 0 holds out
 // nothing and returns the adjacency unchanged.
 EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fraction, std::uint64_t seed);
+
+namespace detail {
+// torch::randperm(n, generator).narrow(0, 0, k), and the generator advanced
+// as randperm advances it, in O(k) memory (the sparse path's non-edges).
+torch::Tensor randperm_prefix(int64_t n, int64_t k, at::Generator& generator);
+}  // namespace detail
 
 // The validation scores of one epoch: the decoder's logits mu_i . mu_j on the
 // held-out pairs, per window, as mean balanced BCE, and ROC AUC and average
