@@ -14,16 +14,14 @@
 namespace tavrnn::eval {
 namespace {
 
-// Squared distances [n, k] from coordinate differences, in row blocks so
-// that the [rows, k, d] difference tensor stays small.
+// Squared distances [n, k] as scikit-learn computes them for k-means,
+// ||x||^2 - 2 x.c + ||c||^2 clipped at 0: one matrix product. Differences
+// of coordinates ([n, k, d]) cost n k d per Lloyd iteration in elementwise
+// ops: 10,000 units in 1,252 planted groups took minutes per window.
 torch::Tensor squared_distances(const torch::Tensor& x, const torch::Tensor& centers) {
-  const int64_t block = std::max<int64_t>(1, (int64_t{1} << 22) / std::max<int64_t>(1, centers.numel()));
-  std::vector<torch::Tensor> parts;
-  for (int64_t start = 0; start < x.size(0); start += block) {
-    const torch::Tensor rows = x.narrow(0, start, std::min(block, x.size(0) - start));
-    parts.push_back((rows.unsqueeze(1) - centers.unsqueeze(0)).square().sum(-1));
-  }
-  return torch::cat(parts, 0);
+  const auto x_norms = x.square().sum(1, /*keepdim=*/true);
+  const auto center_norms = centers.square().sum(1).unsqueeze(0);
+  return torch::addmm(x_norms + center_norms, x, centers.t(), /*beta=*/1, /*alpha=*/-2).clamp_min_(0);
 }
 
 // sklearn.cluster._kmeans._kmeans_plusplus (greedy variant).
