@@ -108,8 +108,8 @@ int main(int argc, char** argv) {
   }
   const Table t = read_csv(inputs[0]);
   const auto& n = t.at("units");
-  std::vector<Curve> time{{"graphs (whole command)", n, t.at("graphs_s")},
-                          {"graphs (building)", n, t.at("building_s")},
+  std::vector<Curve> time{{"graphs, command", n, t.at("graphs_s")},
+                          {"graphs, building", n, t.at("building_s")},
                           {"epoch, full loss", n, t.at("epoch_s")},
                           {"epoch, sampled:5", n, t.at("sampled_epoch_s")}};
   std::vector<Curve> memory{{"simulate", n, t.at("simulate_mib")},
