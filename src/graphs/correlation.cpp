@@ -19,7 +19,7 @@ torch::Tensor unit_norm_rows(const torch::Tensor& y, torch::Tensor* zero_varianc
   // turn rounding noise into correlations of order 1.
   torch::Tensor constant = y.amax(-1).eq(y.amin(-1));
   torch::Tensor centred;
-  if (reuse != nullptr && reuse->defined() && reuse->sizes() == y.sizes() && reuse->scalar_type() == y.scalar_type() && reuse->device() == y.device()) {
+  if (detail::reusable(reuse, y.sizes(), y)) {
     centred = at::sub_out(*reuse, y, y.mean(-1, /*keepdim=*/true));
   } else {
     centred = y - y.mean(-1, /*keepdim=*/true);

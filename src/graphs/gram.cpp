@@ -58,6 +58,11 @@ void mirror_lower(T* matrices, int64_t count, int64_t n) {
 
 }  // namespace
 
+bool reusable(const torch::Tensor* reuse, at::IntArrayRef shape, const torch::Tensor& like) {
+  return reuse != nullptr && reuse->defined() && reuse->sizes() == shape &&
+         reuse->scalar_type() == like.scalar_type() && reuse->device() == like.device() && reuse->is_contiguous();
+}
+
 torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only, torch::Tensor* reuse) {
   const auto type = rows.scalar_type();
   if (rows.device().is_cpu() && (type == torch::kFloat32 || type == torch::kFloat64) &&
@@ -67,10 +72,7 @@ torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only, torch::T
     const int64_t count = n * bins == 0 ? 0 : x.numel() / (n * bins);
     std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
     shape.back() = n;
-    const bool fits = reuse != nullptr && reuse->defined() && reuse->sizes() == at::IntArrayRef(shape) &&
-                      reuse->scalar_type() == x.scalar_type() && reuse->device() == x.device() &&
-                      reuse->is_contiguous();
-    torch::Tensor out = fits ? *reuse : torch::empty(shape, x.options());
+    torch::Tensor out = detail::reusable(reuse, shape, x) ? *reuse : torch::empty(shape, x.options());
     if (reuse != nullptr) *reuse = out;
     bool done = false;
     AT_DISPATCH_FLOATING_TYPES(type, "gram_matrices", [&] {

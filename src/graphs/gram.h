@@ -11,8 +11,12 @@ namespace tavrnn::graphs::detail {
 // upper triangle is left unspecified (for eigvalsh(..., "L")); otherwise
 // the result is the full matrix, exactly symmetric. Other devices, or a
 // BLAS without syrk: torch::matmul, symmetrised.
-// `reuse`, when given, is written into if it has the result's shape and
-// options (and set to the result otherwise).
+// Whether *reuse can be written into in place of a new tensor of `shape`
+// with the dtype and device of `like`.
+bool reusable(const torch::Tensor* reuse, at::IntArrayRef shape, const torch::Tensor& like);
+
+// `reuse`, when given, is written into if it is reusable (and set to the
+// result otherwise).
 torch::Tensor gram_matrices(const torch::Tensor& rows, bool lower_only, torch::Tensor* reuse = nullptr);
 
 }  // namespace tavrnn::graphs::detail

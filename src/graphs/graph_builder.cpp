@@ -86,24 +86,23 @@ Graph graph_from_correlation(const torch::Tensor& r, const GraphBuilderOptions& 
     return {full_weights, adjacency};
   }
 
-  torch::Tensor rows = edges.rows, columns = edges.columns, magnitudes = edges.magnitudes;
+  torch::Tensor indices = torch::stack({edges.rows, edges.columns}), magnitudes = edges.magnitudes;
   if (options.history_node) {
-    // Row and column of ones, self loop included (MODEL.md section 2, step 5),
-    // merged into row-major order.
-    const auto units = torch::arange(n, rows.options());
-    const auto last = torch::full({n + 1}, n, rows.options());
-    const auto keys = torch::cat({rows * nodes + columns, units * nodes + n, n * nodes + torch::arange(n + 1, rows.options())});
-    const auto order = std::get<1>(keys.sort());
-    rows = torch::cat({rows, units, last}).index_select(0, order);
-    columns = torch::cat({columns, last.narrow(0, 0, n), torch::arange(n + 1, rows.options())}).index_select(0, order);
-    magnitudes = torch::cat({magnitudes, torch::ones({2 * n + 1}, magnitudes.options())}).index_select(0, order);
+    // Row and column of ones, self loop included (MODEL.md section 2, step
+    // 5); coalescing puts them in row-major order (no entry repeats).
+    const auto units = torch::arange(n, indices.options());
+    const auto last = torch::full({n + 1}, n, indices.options());
+    const auto column = torch::stack({units, last.narrow(0, 0, n)});
+    const auto row = torch::stack({last, torch::arange(n + 1, indices.options())});
+    indices = torch::cat({indices, column, row}, 1);
+    magnitudes = torch::cat({magnitudes, torch::ones({2 * n + 1}, magnitudes.options())});
   }
-  const auto indices = torch::stack({rows, columns});
-  const auto adjacency = torch::sparse_coo_tensor(indices, torch::ones_like(magnitudes), {nodes, nodes})._coalesced_(true);
+  const auto weights = torch::sparse_coo_tensor(indices, magnitudes, {nodes, nodes}).coalesce();
+  const auto adjacency =  // W's indices, shared
+      torch::sparse_coo_tensor(weights.indices(), torch::ones_like(weights.values()), {nodes, nodes})._coalesced_(true);
   info.bytes = coo_bytes(info.edges, element) +
-               (weights_on_edges ? info.edges * element : total * element);  // W shares A's indices
-  if (!weights_on_edges) return {full_weights, adjacency};
-  return {torch::sparse_coo_tensor(indices, magnitudes, {nodes, nodes})._coalesced_(true), adjacency};
+               (weights_on_edges ? info.edges * element : total * element);
+  return {weights_on_edges ? weights : full_weights, adjacency};
 }
 
 CorrelationGraphBuilder::CorrelationGraphBuilder(GraphBuilderOptions options)
@@ -166,9 +165,8 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
         info.purity = window.purity;
         info.source_index = window.source_index;
         info.n_bins = window.n_bins();
-        // In float64 whatever the graphs' dtype: the counts are exact there.
-        // From the recording's own float64 counts (a view for one range):
-        // exact, and no float64 copy of the window.
+        // From the recording's own float64 counts whatever the graphs'
+        // dtype (exact; a view for one range, no copy of the window).
         const torch::Tensor rate =
             window_activity(counts, window).mean(1).div_(recording.bin_width_s()).contiguous();
         info.unit_rate_hz.assign(rate.data_ptr<double>(), rate.data_ptr<double>() + rate.numel());

@@ -155,12 +155,9 @@ torch::Tensor GraphSequence::features(std::size_t t) const {
   const auto w = g.weights.coalesce();
   const auto nodes = static_cast<int64_t>(n_nodes());
   const auto node = torch::arange(nodes, w.indices().options());
-  const auto keys = torch::cat({w.indices()[0] * (nodes + 1) + w.indices()[1], node * (nodes + 1) + nodes});
-  const auto order = std::get<1>(keys.sort());
-  const auto indices = torch::cat({w.indices(), torch::stack({node, torch::full_like(node, nodes)})}, 1)
-                           .index_select(1, order);
-  const auto values = torch::cat({w.values(), c.squeeze(1)}).index_select(0, order);
-  return torch::sparse_coo_tensor(indices, values, {nodes, nodes + 1})._coalesced_(true);
+  const auto indices = torch::cat({w.indices(), torch::stack({node, torch::full_like(node, nodes)})}, 1);
+  const auto values = torch::cat({w.values(), c.squeeze(1)});
+  return torch::sparse_coo_tensor(indices, values, {nodes, nodes + 1}).coalesce();  // row-major again
 }
 
 GraphSequence GraphSequence::to(torch::Device device, torch::ScalarType dtype) const {

@@ -2,6 +2,7 @@
 // documented in docs/formats.md; keep the two in step.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -101,18 +102,16 @@ class Reader {
 // when held on edges; otherwise the dense stacks of version 1.
 void write_graphs(const GraphSequence& sequence, Arrays& arrays) {
   const std::size_t T = sequence.size();
-  bool edge_lists = sequence.settings().weights_on_edges;
-  for (std::size_t t = 0; t < T && !edge_lists; ++t) {
-    if (sequence.info(t).storage != AdjacencyStorage::Sparse) break;
-    if (t + 1 == T) edge_lists = true;
-  }
-  std::vector<torch::Tensor> w, rows, columns, values;
+  const bool edge_lists = std::all_of(sequence.infos().begin(), sequence.infos().end(), [](const auto& info) {
+    return info.storage == AdjacencyStorage::Sparse;
+  });
+  std::vector<torch::Tensor> w, a, rows, columns, values;
   std::vector<std::int64_t> offsets{0};
   for (std::size_t t = 0; t < T; ++t) {
     const Graph& g = sequence.graph(t);
     if (!edge_lists) {
       w.push_back(g.weights.to(torch::kCPU));
-      rows.push_back(sequence.dense_adjacency(t).to(torch::kCPU).ne(0));
+      a.push_back(sequence.dense_adjacency(t).to(torch::kCPU).ne(0));
       continue;
     }
     const auto a = (g.adjacency.is_sparse() ? g.adjacency : g.adjacency.to_sparse()).to(torch::kCPU).coalesce();
@@ -131,7 +130,7 @@ void write_graphs(const GraphSequence& sequence, Arrays& arrays) {
   }
   if (!edge_lists) {
     arrays.emplace_back("W", to_ndarray(torch::stack(w)));
-    arrays.emplace_back("A", to_ndarray(torch::stack(rows)));
+    arrays.emplace_back("A", to_ndarray(torch::stack(a)));
     return;
   }
   arrays.emplace_back("edge_offsets", NdArray::from_int64s(offsets, {offsets.size()}));

@@ -6,6 +6,14 @@
 #include "sparse_product.h"
 
 namespace tavrnn::nn {
+namespace {
+
+// D^-1/2 with 0 for a node of degree 0.
+torch::Tensor inverse_sqrt_degree(const torch::Tensor& degree) {
+  return torch::where(degree > 0, degree.pow(-0.5), torch::zeros_like(degree));
+}
+
+}  // namespace
 
 NormalizedAdjacency NormalizedAdjacency::from(const torch::Tensor& adjacency,
                                               AdjacencyFormat format,
@@ -24,9 +32,8 @@ NormalizedAdjacency NormalizedAdjacency::from(const torch::Tensor& adjacency,
     const auto rows = coo.indices()[0];
     const auto columns = coo.indices()[1];
     const auto values = coo.values();
-    const auto degree = torch::zeros({out.n_nodes_}, values.options()).index_add_(0, rows, values);
-    auto inv_sqrt = degree.pow(-0.5);
-    inv_sqrt = torch::where(degree > 0, inv_sqrt, torch::zeros_like(inv_sqrt));
+    const auto inv_sqrt =
+        inverse_sqrt_degree(torch::zeros({out.n_nodes_}, values.options()).index_add_(0, rows, values));
     const auto scaled = values * inv_sqrt.index_select(0, rows) * inv_sqrt.index_select(0, columns);
     const auto normalized = torch::sparse_coo_tensor(coo.indices(), scaled, coo.sizes())._coalesced_(true);
     const double nnz = static_cast<double>(values.ne(0).sum().item<int64_t>());
@@ -36,9 +43,7 @@ NormalizedAdjacency NormalizedAdjacency::from(const torch::Tensor& adjacency,
     if (out.sparse_) out.build_csr(out.matrix_);
     return out;
   }
-  const auto degree = adjacency.sum(1);
-  auto inv_sqrt = degree.pow(-0.5);
-  inv_sqrt = torch::where(degree > 0, inv_sqrt, torch::zeros_like(inv_sqrt));
+  const auto inv_sqrt = inverse_sqrt_degree(adjacency.sum(1));
   torch::Tensor normalized = inv_sqrt.unsqueeze(1) * adjacency * inv_sqrt.unsqueeze(0);
   bool sparse = format == AdjacencyFormat::Sparse;
   if (format == AdjacencyFormat::Auto) {
@@ -58,10 +63,9 @@ void NormalizedAdjacency::build_csr(const torch::Tensor& normalized) {
     return;
   }
   csr_ = std::make_shared<const detail::CsrMatrix>(detail::to_csr(normalized));
-  const auto transposed = normalized.t().coalesce();
-  const bool symmetric = torch::equal(transposed.indices(), normalized.indices()) &&
-                         torch::equal(transposed.values(), normalized.values());
-  csr_transposed_ = symmetric ? csr_ : std::make_shared<const detail::CsrMatrix>(detail::to_csr(transposed));
+  csr_transposed_ = detail::is_symmetric(normalized)
+                        ? csr_
+                        : std::make_shared<const detail::CsrMatrix>(detail::to_csr(normalized.t()));
 }
 
 torch::Tensor NormalizedAdjacency::apply(const torch::Tensor& x) const {

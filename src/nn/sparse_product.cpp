@@ -154,6 +154,13 @@ CsrMatrix to_csr(const torch::Tensor& matrix) {
   return m;
 }
 
+bool is_symmetric(const torch::Tensor& matrix) {
+  if (!matrix.is_sparse()) return torch::equal(matrix, matrix.t());
+  const auto coo = matrix.coalesce();
+  const auto transposed = coo.t().coalesce();
+  return torch::equal(coo.indices(), transposed.indices()) && torch::equal(coo.values(), transposed.values());
+}
+
 torch::Tensor csr_product(const CsrMatrix& matrix, const CsrMatrix& transposed, const torch::Tensor& x) {
   return CsrProduct::apply(x, &matrix, &transposed);
 }

@@ -18,6 +18,10 @@ struct CsrMatrix {
 // matrix dropped), columns ascending within each row.
 CsrMatrix to_csr(const torch::Tensor& matrix);
 
+// Whether M equals its transpose exactly (dense, or COO compared entry by
+// entry after coalescing).
+bool is_symmetric(const torch::Tensor& matrix);
+
 // y = M x, with dL/dx = M^T dL/dy computed with `transposed` (pass `matrix`
 // itself when it is symmetric).
 torch::Tensor csr_product(const CsrMatrix& matrix, const CsrMatrix& transposed, const torch::Tensor& x);

@@ -38,14 +38,7 @@ ReconstructionTarget ReconstructionTarget::make(const torch::Tensor& adjacency,
   t.adjacency = adjacency;
   t.weights = weights;
   t.n_nodes = adjacency.size(0);
-  if (adjacency.is_sparse()) {
-    const auto coo = adjacency.coalesce();
-    const auto transposed = coo.t().coalesce();
-    t.symmetric = coo.device().is_cpu() && torch::equal(coo.indices(), transposed.indices()) &&
-                  torch::equal(coo.values(), transposed.values());
-  } else {
-    t.symmetric = adjacency.device().is_cpu() && torch::equal(adjacency, adjacency.t());
-  }
+  t.symmetric = adjacency.device().is_cpu() && nn::detail::is_symmetric(adjacency);
   if (t.symmetric) {
     const auto csr = nn::detail::to_csr(adjacency);  // columns ascending within a row
     t.row_offsets = csr.row_offsets;
