@@ -85,12 +85,13 @@ negative count, or a non-positive bin width.)")
            py::arg("unit_ids") = py::none())
       .def_property_readonly("counts", [](py::object self) {
             const auto& a = self.cast<const Recording&>().activity();
-            const auto units = static_cast<py::ssize_t>(a.n_units), bins = static_cast<py::ssize_t>(a.n_bins);
-            const auto item = static_cast<py::ssize_t>(sizeof(double));
-            py::array_t<double> view({units, bins}, {bins * item, item}, a.values.data(), self);
-            view.attr("setflags")(py::arg("write") = false);
-            return view;
-          }, "units x bins float64 (a read-only view)")
+            py::array_t<double> counts({static_cast<py::ssize_t>(a.n_units()), static_cast<py::ssize_t>(a.n_bins())});
+            double* out = counts.mutable_data();
+            for (std::size_t i = 0; i < a.size(); ++i) out[i] = a.element(i);
+            // Read-only as before: writing to it would not change the recording.
+            counts.attr("setflags")(py::arg("write") = false);
+            return counts;
+          }, "units x bins float64 (a copy: the recording keeps whole counts compactly, as bytes or int16)")
       .def_property_readonly("bin_width", &Recording::bin_width_s, "seconds per bin")
       .def_property_readonly("n_units", &Recording::n_units)
       .def_property_readonly("n_bins", &Recording::n_bins)

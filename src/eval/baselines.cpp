@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "tavrnn/embedding/pca.h"
+#include "tavrnn/recording/activity_tensor.h"
 #include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
@@ -30,15 +31,12 @@ torch::Tensor pad_columns(const torch::Tensor& x, int64_t width) {
 // The window's activity, units x bins (its ranges concatenated), float64.
 torch::Tensor window_activity(const Recording& recording, const graphs::WindowGraphInfo& info) {
   const auto& activity = recording.activity();
-  const auto all = torch::from_blob(const_cast<double*>(activity.values.data()),
-                                    {static_cast<int64_t>(activity.n_units),
-                                     static_cast<int64_t>(activity.n_bins)},
-                                    torch::kFloat64);
+  const torch::Tensor all = activity_tensor(activity);
   std::vector<torch::Tensor> pieces;
   for (const auto& r : info.ranges) {
     pieces.push_back(all.narrow(1, static_cast<int64_t>(r.begin), static_cast<int64_t>(r.end - r.begin)));
   }
-  return torch::cat(pieces, 1);
+  return torch::cat(pieces, 1).to(torch::kFloat64);
 }
 
 void check_recording_matches(const Recording* recording, const graphs::GraphSequence& sequence,

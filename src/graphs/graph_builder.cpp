@@ -9,6 +9,7 @@
 
 #include "tavrnn/util/error.h"
 #include "tavrnn/graphs/correlation.h"
+#include "tavrnn/recording/activity_tensor.h"
 #include "tavrnn/util/progress.h"
 #include "edge_selection.h"
 
@@ -128,13 +129,10 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
                                              const WindowPlan& plan) const {
   if (plan.size() == 0) throw Error("graph builder: the window plan has no windows");
   const Activity& activity = recording.activity();
-  // The recording's doubles as they are: each window is copied into the
-  // builder's dtype and device when its turn comes (never the whole
+  // The recording's values as they are stored: each window is copied into
+  // the builder's dtype and device when its turn comes (never the whole
   // recording at once: 10,000 units x 48,000 bins would be 1.9 GB).
-  const torch::Tensor counts = torch::from_blob(
-      const_cast<double*>(activity.values.data()),
-      {static_cast<int64_t>(activity.n_units), static_cast<int64_t>(activity.n_bins)},
-      torch::kFloat64);
+  const torch::Tensor counts = activity_tensor(activity);
   const RandomMatrixFilter filter(options_.rmt);
 
   const std::vector<Window>& windows = plan.windows();
@@ -165,10 +163,13 @@ GraphSequence CorrelationGraphBuilder::build(const Recording& recording,
         info.purity = window.purity;
         info.source_index = window.source_index;
         info.n_bins = window.n_bins();
-        // From the recording's own float64 counts whatever the graphs'
-        // dtype (exact; a view for one range, no copy of the window).
-        const torch::Tensor rate =
-            window_activity(counts, window).mean(1).div_(recording.bin_width_s()).contiguous();
+        // From the recording's own values summed in float64 whatever the
+        // graphs' dtype (exact; sum then divide, as mean() does).
+        const torch::Tensor rate = window_activity(counts, window)
+                                       .sum(1, false, torch::kFloat64)
+                                       .div_(static_cast<double>(window.n_bins()))
+                                       .div_(recording.bin_width_s())
+                                       .contiguous();
         info.unit_rate_hz.assign(rate.data_ptr<double>(), rate.data_ptr<double>() + rate.numel());
         info.zero_variance_units =
             static_cast<std::size_t>(pearson.zero_variance.sum().item<int64_t>());

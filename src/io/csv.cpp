@@ -5,8 +5,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cmath>
+#include <fstream>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -64,26 +68,70 @@ std::string shown(std::string_view field) {
 
 enum class State { FieldStart, Unquoted, Quoted, QuoteInQuoted, AfterQuoted };
 
+// An incremental RFC 4180 parser: feed() it the text in pieces of any size
+// (a whole file, or one chunk of it at a time) and it hands each complete
+// row to `sink`, so a spike-time file of 10^8 rows never sits in memory.
 class CsvParser {
  public:
-  CsvParser(const std::string& text, const std::string& origin, char delimiter)
-      : text_(text), origin_(origin), delimiter_(delimiter) {}
+  using Sink = std::function<void(CsvRow&)>;
+  CsvParser(const std::string& origin, char delimiter, Sink sink)
+      : origin_(origin), delimiter_(delimiter), sink_(std::move(sink)) {}
 
-  std::vector<CsvRow> rows() {
-    std::size_t i = 0;
-    if (text_.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // UTF-8 BOM (Excel)
-    for (; i < text_.size(); ++i) {
-      const char c = text_[i];
+  void feed(std::string_view text) {
+    if (!started_) {
+      // The first three bytes are held until they are all here: they may be
+      // a UTF-8 byte order mark (Excel), skipped.
+      const std::size_t take = std::min(text.size(), 3 - head_.size());
+      head_.append(text.substr(0, take));
+      text.remove_prefix(take);
+      if (head_.size() < 3) return;
+      start();
+    }
+    consume(text);
+  }
+
+  // The end of the text: the last row may lack its line end.
+  void finish() {
+    if (!started_) start();
+    if (state_ == State::Quoted) {
+      throw Error(fmt::format(
+          "reading {} line {}: expected a closing quote for the field that starts on this line, "
+          "found the end of the file",
+          origin_, quote_line_));
+    }
+    if (!row_empty() || !field_.empty() || state_ != State::FieldStart) end_row();
+  }
+
+ private:
+  void start() {
+    started_ = true;
+    consume(head_ == "\xEF\xBB\xBF" ? std::string_view() : std::string_view(head_));
+  }
+
+  void consume(std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      // A "\r\n" is one line end (its '\r' counted it), a lone '\r'
+      // (classic Mac) is one too.
+      if (after_cr_) {
+        after_cr_ = false;
+        if (c == '\n') {
+          if (state_ == State::Quoted) field_ += '\n';
+          continue;
+        }
+      }
       const bool newline = c == '\n' || c == '\r';
-      // A "\r\n" is one line end, a lone '\r' (classic Mac) is one too.
-      const bool crlf = c == '\r' && i + 1 < text_.size() && text_[i + 1] == '\n';
+      if (in_comment_) {
+        if (!newline) continue;
+        in_comment_ = false;
+      }
       if (row_empty() && state_ == State::FieldStart && field_.empty()) {
         if (c == '#') {
-          while (i + 1 < text_.size() && text_[i + 1] != '\n' && text_[i + 1] != '\r') ++i;
+          in_comment_ = true;
           continue;
         }
         if (newline) {
-          if (crlf) ++i;
+          after_cr_ = c == '\r';
           ++line_;
           continue;
         }
@@ -133,30 +181,18 @@ class CsvParser {
           break;
       }
       if (newline) {
-        if (crlf) {
-          if (state_ == State::Quoted) field_ += '\n';
-          ++i;
-        }
+        after_cr_ = c == '\r';
         ++line_;
       }
     }
-    if (state_ == State::Quoted) {
-      throw Error(fmt::format(
-          "reading {} line {}: expected a closing quote for the field that starts on this line, "
-          "found the end of the file",
-          origin_, quote_line_));
-    }
-    if (!row_empty() || !field_.empty() || state_ != State::FieldStart) end_row();
-    return std::move(rows_);
   }
 
- private:
-  bool row_empty() const { return fields_.empty(); }
+  bool row_empty() const { return row_.fields.empty(); }
 
   void end_field() {
     // Spaces around unquoted fields are padding ("1, 2"); quoted fields keep theirs.
     const bool quoted = state_ == State::QuoteInQuoted || state_ == State::AfterQuoted;
-    fields_.push_back(quoted ? field_ : std::string(trim(field_)));
+    row_.fields.push_back(quoted ? field_ : std::string(trim(field_)));
     any_quoted_ = any_quoted_ || quoted;
     field_.clear();
     state_ = State::FieldStart;
@@ -165,24 +201,38 @@ class CsvParser {
   void end_row() {
     end_field();
     // A line of spaces only is blank, not a row with one empty field.
-    const bool blank = fields_.size() == 1 && fields_[0].empty() && !any_quoted_;
-    if (!blank) rows_.push_back(CsvRow{row_line_, std::move(fields_)});
-    fields_.clear();
+    const bool blank = row_.fields.size() == 1 && row_.fields[0].empty() && !any_quoted_;
+    if (!blank) {
+      row_.line = row_line_;
+      sink_(row_);
+    }
+    row_.fields.clear();
     any_quoted_ = false;
   }
 
-  const std::string& text_;
   const std::string& origin_;
   const char delimiter_;
+  Sink sink_;
   State state_ = State::FieldStart;
+  bool started_ = false;
+  std::string head_;
+  bool after_cr_ = false;
+  bool in_comment_ = false;
   std::size_t line_ = 1;
   std::size_t row_line_ = 1;
   std::size_t quote_line_ = 1;
   std::string field_;
-  std::vector<std::string> fields_;
+  CsvRow row_;
   bool any_quoted_ = false;
-  std::vector<CsvRow> rows_;
 };
+
+std::vector<CsvRow> parse_rows(const std::string& text, const std::string& origin, char delimiter) {
+  std::vector<CsvRow> rows;
+  CsvParser parser(origin, delimiter, [&](CsvRow& row) { rows.push_back(std::move(row)); });
+  parser.feed(text);
+  parser.finish();
+  return rows;
+}
 
 bool row_has_text(const CsvRow& row) {
   return std::any_of(row.fields.begin(), row.fields.end(), [](const std::string& f) {
@@ -230,7 +280,7 @@ CsvTable parse_csv(const std::string& text, const std::string& origin, CsvHeader
                     origin, static_cast<int>(delimiter)));
   }
   CsvTable table;
-  table.rows = CsvParser(text, origin, delimiter).rows();
+  table.rows = parse_rows(text, origin, delimiter);
   const bool has_header =
       !table.rows.empty() &&
       (header == CsvHeader::Present || (header == CsvHeader::Auto && row_has_text(table.rows[0])));
@@ -255,89 +305,216 @@ double parse_csv_number(const std::string& field, const std::string& origin, std
                           line, column, shown(field)));
 }
 
-SpikeTrains read_spike_times_csv(const std::filesystem::path& path, bool require_sorted) {
-  const std::string origin = path.string();
-  CsvTable table = parse_csv(read_file_bytes(path), origin, CsvHeader::Absent);
-  std::size_t header_line = 0;
-  // Unit ids may be text ("a,0.1"), so "any field is text" would take a
-  // header-less file's first spike for a header: a header is a row naming a
-  // known column or whose time field is not a number.
-  if (!table.rows.empty()) {
-    const auto& first = table.rows.front().fields;
-    if (find_column(first, kUnitColumns) || find_column(first, kTimeColumns) ||
-        (first.size() >= 2 && !to_number(first[1]))) {
-      header_line = take_header(table);
-    }
-  }
-  if (table.rows.empty()) {
-    throw Error(
-        fmt::format("reading {}: expected spike times (unit,time_s), found no rows", origin));
-  }
+namespace {
 
-  std::size_t n_columns = 2;
-  std::size_t unit_col = 0;
-  std::size_t time_col = 1;
-  if (!table.header.empty()) {
-    n_columns = table.header.size();
-    const auto unit_found = find_column(table.header, kUnitColumns);
-    const auto time_found = find_column(table.header, kTimeColumns);
-    if (n_columns == 2) {
-      // Two columns: names decide the order when known, else unit,time_s.
-      if (unit_found)
-        unit_col = *unit_found;
-      else if (time_found)
-        unit_col = 1 - *time_found;
-      time_col = 1 - unit_col;
-    } else if (unit_found && time_found) {
-      unit_col = *unit_found;
-      time_col = *time_found;
-    } else {
-      throw Error(fmt::format(
-          "reading {} line {}: expected a header with columns unit and time_s, found '{}'", origin,
-          header_line, shown(fmt::format("{}", fmt::join(table.header, ",")))));
-    }
+// Reads the file a chunk at a time through the parser: memory is one chunk
+// and one row, whatever the file's size.
+// `done` (when given) stops the reading at the end of the chunk in which
+// it turns true.
+void for_each_row_of_file(const std::filesystem::path& path, const std::string& origin,
+                          const CsvParser::Sink& sink, std::size_t chunk_bytes = std::size_t{4} << 20,
+                          const bool* done = nullptr) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error(fmt::format("reading {}: no such file", origin));
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(fmt::format("reading {}: expected a file, found a directory", origin));
   }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("reading {}: cannot open: {}", origin, std::strerror(errno)));
+  CsvParser parser(origin, ',', sink);
+  std::string chunk(chunk_bytes, '\0');
+  while (in && !(done && *done)) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (n > 0) parser.feed(std::string_view(chunk.data(), n));
+  }
+  if (in.bad()) throw Error(fmt::format("reading {}: read failed", origin));
+  parser.finish();
+}
 
-  SpikeTrains trains;
-  std::unordered_map<std::string, std::size_t> index_of;
-  for (const CsvRow& row : table.rows) {
-    if (row.fields.size() != n_columns) {
-      const std::string expected = table.header.size() > 2
-                                       ? fmt::format("{} columns (as in the header)", n_columns)
+// The rows of a spike-time CSV one at a time: tells a header from a first
+// spike, picks the unit and time columns, and checks each row.
+class SpikeTimeRows {
+ public:
+  explicit SpikeTimeRows(const std::string& origin) : origin_(origin) {}
+
+  struct Spike {
+    const std::string* unit;
+    double time_s;
+    std::size_t line;
+  };
+
+  // The row's spike; nullopt for the header.
+  std::optional<Spike> read(const CsvRow& row) {
+    if (rows_seen_++ == 0) {
+      // Unit ids may be text ("a,0.1"), so "any field is text" would take a
+      // header-less file's first spike for a header: a header is a row naming a
+      // known column or whose time field is not a number.
+      const auto& first = row.fields;
+      if (find_column(first, kUnitColumns) || find_column(first, kTimeColumns) ||
+          (first.size() >= 2 && !to_number(first[1]))) {
+        header_ = first;
+        header_line_ = row.line;
+        return std::nullopt;
+      }
+    }
+    if (spikes_++ == 0) choose_columns();
+    if (row.fields.size() != n_columns_) {
+      const std::string expected = header_.size() > 2
+                                       ? fmt::format("{} columns (as in the header)", n_columns_)
                                        : std::string("2 columns (unit,time_s)");
-      throw Error(fmt::format("reading {} line {}: expected {}, found {}", origin, row.line,
+      throw Error(fmt::format("reading {} line {}: expected {}, found {}", origin_, row.line,
                               expected, row.fields.size()));
     }
-    const std::string& unit = row.fields[unit_col];
+    const std::string& unit = row.fields[unit_col_];
     if (unit.empty()) {
       throw Error(
           fmt::format("reading {} line {} column {}: expected a unit id, found an empty field",
-                      origin, row.line, unit_col + 1));
+                      origin_, row.line, unit_col_ + 1));
     }
-    const double t = parse_csv_number(row.fields[time_col], origin, row.line, time_col + 1);
+    const double t = parse_csv_number(row.fields[time_col_], origin_, row.line, time_col_ + 1);
     if (!std::isfinite(t) || t < 0.0) {
       throw Error(
           fmt::format("reading {} line {} column {}: expected a finite spike time >= 0, found '{}'",
-                      origin, row.line, time_col + 1, shown(trim(row.fields[time_col]))));
+                      origin_, row.line, time_col_ + 1, shown(trim(row.fields[time_col_]))));
     }
-    auto [it, inserted] = index_of.emplace(unit, trains.unit_ids.size());
+    return Spike{&unit, t, row.line};
+  }
+
+  // Throws when the file held no spike.
+  void require_spikes() const {
+    if (spikes_ == 0) {
+      throw Error(
+          fmt::format("reading {}: expected spike times (unit,time_s), found no rows", origin_));
+    }
+  }
+
+ private:
+  void choose_columns() {
+    if (header_.empty()) return;
+    n_columns_ = header_.size();
+    const auto unit_found = find_column(header_, kUnitColumns);
+    const auto time_found = find_column(header_, kTimeColumns);
+    if (n_columns_ == 2) {
+      // Two columns: names decide the order when known, else unit,time_s.
+      if (unit_found)
+        unit_col_ = *unit_found;
+      else if (time_found)
+        unit_col_ = 1 - *time_found;
+      time_col_ = 1 - unit_col_;
+    } else if (unit_found && time_found) {
+      unit_col_ = *unit_found;
+      time_col_ = *time_found;
+    } else {
+      throw Error(fmt::format(
+          "reading {} line {}: expected a header with columns unit and time_s, found '{}'", origin_,
+          header_line_, shown(fmt::format("{}", fmt::join(header_, ",")))));
+    }
+  }
+
+  const std::string& origin_;
+  std::size_t rows_seen_ = 0;
+  std::size_t spikes_ = 0;
+  std::vector<std::string> header_;
+  std::size_t header_line_ = 0;
+  std::size_t n_columns_ = 2;
+  std::size_t unit_col_ = 0;
+  std::size_t time_col_ = 1;
+};
+
+}  // namespace
+
+std::vector<std::string> read_csv_header(const std::filesystem::path& path) {
+  std::optional<CsvRow> first;
+  bool done = false;
+  for_each_row_of_file(
+      path, path.string(),
+      [&](CsvRow& row) {
+        if (!first) first = std::move(row);
+        done = true;
+      },
+      std::size_t{64} << 10, &done);
+  return first && row_has_text(*first) ? first->fields : std::vector<std::string>{};
+}
+
+namespace detail {
+std::vector<CsvRow> parse_csv_rows_in_pieces(const std::string& text, std::size_t piece) {
+  const std::string origin = "pieces";
+  std::vector<CsvRow> rows;
+  CsvParser parser(origin, ',', [&](CsvRow& row) { rows.push_back(std::move(row)); });
+  for (std::size_t i = 0; i < text.size(); i += piece) {
+    parser.feed(std::string_view(text).substr(i, piece));
+  }
+  parser.finish();
+  return rows;
+}
+}  // namespace detail
+
+SpikeTrains read_spike_times_csv(const std::filesystem::path& path, bool require_sorted) {
+  const std::string origin = path.string();
+  SpikeTimeRows rows(origin);
+  SpikeTrains trains;
+  std::unordered_map<std::string, std::size_t> index_of;
+  for_each_row_of_file(path, origin, [&](const CsvRow& row) {
+    const auto spike = rows.read(row);
+    if (!spike) return;
+    auto [it, inserted] = index_of.emplace(*spike->unit, trains.unit_ids.size());
     if (inserted) {
-      trains.unit_ids.push_back(unit);
+      trains.unit_ids.push_back(*spike->unit);
       trains.times_s.emplace_back();
     }
     auto& times = trains.times_s[it->second];
-    if (require_sorted && !times.empty() && t < times.back()) {
+    if (require_sorted && !times.empty() && spike->time_s < times.back()) {
       throw Error(
           fmt::format("reading {} line {}: unit '{}': expected spike times in ascending order, "
                       "found {} after {}",
-                      origin, row.line, unit, t, times.back()));
+                      origin, spike->line, *spike->unit, spike->time_s, times.back()));
     }
-    times.push_back(t);
-  }
+    times.push_back(spike->time_s);
+  });
+  rows.require_spikes();
   if (!require_sorted) {
     for (auto& times : trains.times_s) std::sort(times.begin(), times.end());
   }
   return trains;
+}
+
+SpikeCounts bin_spike_times_csv(const std::filesystem::path& path, const BinningOptions& options) {
+  const std::string origin = path.string();
+  // First pass: the units in order of appearance, each unit's times in
+  // ascending order, and the last spike (the default end of the range).
+  SpikeCounts out;
+  std::unordered_map<std::string, std::size_t> index_of;
+  std::vector<double> last_time;
+  std::optional<double> last_spike;
+  {
+    SpikeTimeRows rows(origin);
+    for_each_row_of_file(path, origin, [&](const CsvRow& row) {
+      const auto spike = rows.read(row);
+      if (!spike) return;
+      auto [it, inserted] = index_of.emplace(*spike->unit, out.unit_ids.size());
+      if (inserted) {
+        out.unit_ids.push_back(*spike->unit);
+        last_time.push_back(spike->time_s);
+      } else if (spike->time_s < last_time[it->second]) {
+        throw Error(
+            fmt::format("reading {} line {}: unit '{}': expected spike times in ascending order, "
+                        "found {} after {}",
+                        origin, spike->line, *spike->unit, spike->time_s, last_time[it->second]));
+      }
+      last_time[it->second] = spike->time_s;
+      last_spike = std::max(last_spike.value_or(spike->time_s), spike->time_s);
+    });
+    rows.require_spikes();
+  }
+  // Second pass: straight into the counts.
+  SpikeBinner binner(out.unit_ids.size(), options, last_spike, origin);
+  SpikeTimeRows rows(origin);
+  for_each_row_of_file(path, origin, [&](const CsvRow& row) {
+    if (const auto spike = rows.read(row)) binner.add(index_of.at(*spike->unit), spike->time_s);
+  });
+  out.activity = std::move(binner).finish();
+  return out;
 }
 
 Activity read_counts_csv(const std::filesystem::path& path, bool time_major,

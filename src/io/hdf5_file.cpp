@@ -266,6 +266,32 @@ std::vector<double> File::read_doubles(const std::string& dataset) const {
   return values;
 }
 
+std::vector<double> File::read_doubles(const std::string& dataset, std::size_t offset,
+                                       std::size_t count) const {
+  Handle d = open_dataset(dataset);
+  Handle type(H5Dget_type(d.get()), H5Tclose);
+  const ElementKind kind = kind_of(type.get());
+  if (kind != ElementKind::Integer && kind != ElementKind::Float) {
+    fail(dataset, fmt::format("expected numbers, found {}", element_kind_name(kind)));
+  }
+  Handle space(H5Dget_space(d.get()), H5Sclose);
+  if (H5Sget_simple_extent_ndims(space.get()) != 1) fail(dataset, "expected a 1-D dataset");
+  const std::size_t n = element_count(space.get());
+  if (offset > n || count > n - offset) {
+    fail(dataset, fmt::format("elements [{}, {}) are past the end of its {}", offset, offset + count, n));
+  }
+  std::vector<double> values(count);
+  if (count == 0) return values;
+  const hsize_t start[1] = {offset};
+  const hsize_t size[1] = {count};
+  Handle memory(H5Screate_simple(1, size, nullptr), H5Sclose);
+  if (H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, size, nullptr) < 0 ||
+      H5Dread(d.get(), H5T_NATIVE_DOUBLE, memory.get(), space.get(), H5P_DEFAULT, values.data()) < 0) {
+    fail(dataset, fmt::format("HDF5 could not read elements [{}, {})", offset, offset + count));
+  }
+  return values;
+}
+
 std::vector<std::int64_t> File::read_int64s(const std::string& dataset) const {
   Handle d = open_dataset(dataset);
   Handle type(H5Dget_type(d.get()), H5Tclose);

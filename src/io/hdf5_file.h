@@ -65,6 +65,9 @@ class File {
   // Whole datasets, converted by HDF5 (float32 -> double, uint16 -> int64).
   std::vector<double> read_doubles(const std::string& dataset) const;
   std::vector<std::int64_t> read_int64s(const std::string& dataset) const;
+  // Elements [offset, offset + count) of a 1-D dataset (a hyperslab), for
+  // datasets read a piece at a time (10^8 spike times).
+  std::vector<double> read_doubles(const std::string& dataset, std::size_t offset, std::size_t count) const;
   // Fixed- or variable-length strings, trailing padding removed.
   std::vector<std::string> read_strings(const std::string& dataset) const;
   // Object references, as the absolute path of the object each one names.

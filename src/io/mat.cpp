@@ -277,18 +277,19 @@ MatActivity read_mat_activity(const fs::path& path, const MatSelection& selectio
     const std::size_t n_trials = v->rank == 3 ? v->dims[2] : 1;
     const std::size_t n_units = time_major ? cols : rows;
     const std::size_t per_trial = time_major ? rows : cols;
-    Activity counts{n_units, per_trial * n_trials, std::vector<double>(values.size())};
+    std::vector<double> counts(values.size());
+    const std::size_t n_bins = per_trial * n_trials;
     for (std::size_t k = 0; k < n_trials; ++k) {
       const double* trial = values.data() + k * rows * cols;
       for (std::size_t u = 0; u < n_units; ++u) {
-        double* out = counts.values.data() + u * counts.n_bins + k * per_trial;
+        double* out = counts.data() + u * n_bins + k * per_trial;
         for (std::size_t b = 0; b < per_trial; ++b) {
           out[b] = time_major ? trial[b + u * rows] : trial[u + b * rows];
         }
       }
       if (v->rank == 3) activity.trials.push_back({k * per_trial, (k + 1) * per_trial});
     }
-    activity.counts = std::move(counts);
+    activity.counts = Activity(n_units, n_bins, std::move(counts));
     return activity;
   }
   if (v->class_type != MAT_C_CELL && v->class_type != MAT_C_STRUCT) {

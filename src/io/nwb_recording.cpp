@@ -83,11 +83,9 @@ Recording read_nwb_recording(const fs::path& path, const RecordingReadOptions& o
                             origin));
   }
   const double w = *options.bin_width_s;
-  NwbUnits units = read_nwb_units(path, selection.units_table);
-  Activity activity = bin_spike_trains(units.trains, BinningOptions{w, options.start_s, options.stop_s},
-                                       fmt::format("{}: {}", origin, units.table_path));
-  Recording recording(std::move(activity), w, units.trains.unit_ids, origin);
-  units.trains = {};
+  NwbSpikeCounts units = bin_nwb_units(path, selection.units_table,
+                                       BinningOptions{w, options.start_s, options.stop_s});
+  Recording recording(std::move(units.activity), w, std::move(units.unit_ids), origin);
   recording.set_start_time_s(options.start_s.value_or(0.0));
   if (!selection.group_column.empty()) {
     // Categorical's rule: a unit whose group is an empty string has none.

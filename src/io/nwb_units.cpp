@@ -2,6 +2,8 @@
 // read in one bulk read and split by its VectorIndex, because recordings hold
 // 1e8+ spikes and one read per unit would be thousands of small HDF5 reads.
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -73,6 +75,60 @@ NwbUnits read_nwb_units(const fs::path& path, const std::string& table_name) {
   units.trains.validate(fmt::format("reading {}: {}", file.name(), times_path));
   units.obs_intervals = read_obs_intervals(file, table, n_units);
   return units;
+}
+
+NwbSpikeCounts bin_nwb_units(const fs::path& path, const std::string& table_name,
+                             const BinningOptions& options, std::size_t piece_values) {
+  const hdf5::File file(path);
+  NwbSpikeCounts out;
+  out.table_path = find_units_table(file, table_name);
+  const std::size_t n_units = nwb::table_rows(file, out.table_path);
+  const std::string times_path = nwb::join(out.table_path, "spike_times");
+  if (!file.is_dataset(times_path)) {
+    file.fail(out.table_path, "expected a 'spike_times' column (Units table), found none");
+  }
+  const std::vector<std::size_t> shape = file.shape(times_path);
+  if (shape.size() != 1) {
+    file.fail(times_path, fmt::format("expected one dimension (the ragged column), found {}", shape.size()));
+  }
+  const std::size_t n_times = shape[0];
+  const auto offsets = nwb::checked_index(file, times_path + "_index", n_units, n_times);
+  for (std::int64_t id : file.read_int64s(nwb::join(out.table_path, "id"))) {
+    out.unit_ids.push_back(std::to_string(id));
+  }
+  if (out.unit_ids.size() != n_units) {
+    file.fail(nwb::join(out.table_path, "id"),
+              fmt::format("expected {} ids (one per unit), found {}", n_units, out.unit_ids.size()));
+  }
+  const std::string origin = fmt::format("reading {}: {}", file.name(), times_path);
+  // Calls visit(unit, time) for every spike, a piece of the dataset at a time.
+  const std::size_t kPiece = std::max<std::size_t>(1, piece_values);
+  auto for_each_spike = [&](const auto& visit) {
+    std::size_t unit = 0;
+    std::size_t unit_begin = 0;
+    for (std::size_t begin = 0; begin < n_times; begin += kPiece) {
+      const std::vector<double> times = file.read_doubles(times_path, begin, std::min(kPiece, n_times - begin));
+      for (std::size_t k = 0; k < times.size(); ++k) {
+        const std::size_t i = begin + k;
+        while (unit < n_units && offsets[unit] <= i) unit_begin = offsets[unit++];
+        // Values past the last unit's end offset belong to no unit.
+        if (unit == n_units) return;
+        visit(unit, i - unit_begin, times[k]);
+      }
+    }
+  };
+  std::optional<double> last_spike;
+  for_each_spike([&](std::size_t unit, std::size_t spike, double t) {
+    if (!std::isfinite(t) || t < 0.0) {
+      throw Error(fmt::format("{}: unit '{}' spike {}: expected a finite time >= 0, found {}", origin,
+                              out.unit_ids.at(unit), spike, t));
+    }
+    last_spike = std::max(last_spike.value_or(t), t);
+  });
+  SpikeBinner binner(n_units, options, last_spike, origin);
+  for_each_spike([&](std::size_t unit, std::size_t, double t) { binner.add(unit, t); });
+  out.activity = std::move(binner).finish();
+  return out;
 }
 
 std::vector<std::string> read_nwb_column_text(const fs::path& path, const std::string& table,

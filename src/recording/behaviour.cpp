@@ -74,9 +74,10 @@ Recording rebin(const Recording& recording, std::size_t factor, const std::strin
     throw Error(fmt::format("{}: expected at least {} bins, found {}", what, factor, recording.n_bins()));
   }
   const Activity& a = recording.activity();
-  Activity out{a.n_units, B, std::vector<double>(a.n_units * B, 0.0)};
-  for (std::size_t u = 0; u < a.n_units; ++u)
-    for (std::size_t b = 0; b < B * factor; ++b) out.values[u * B + b / factor] += a.at(u, b);
+  std::vector<double> sums(a.n_units() * B, 0.0);
+  for (std::size_t u = 0; u < a.n_units(); ++u)
+    for (std::size_t b = 0; b < B * factor; ++b) sums[u * B + b / factor] += a.at(u, b);
+  Activity out(a.n_units(), B, std::move(sums));
   Recording r(std::move(out), recording.bin_width_s() * static_cast<double>(factor), recording.unit_ids(),
               origin);
   r.set_start_time_s(recording.start_time_s());

@@ -140,7 +140,20 @@ void SpikeTrains::validate(const std::string& origin) const {
 Activity bin_spike_trains(const SpikeTrains& trains, const BinningOptions& options,
                           const std::string& origin) {
   trains.validate(origin);
-  if (trains.unit_ids.empty()) {
+  std::optional<double> last_spike;
+  for (const auto& times : trains.times_s) {
+    if (!times.empty()) last_spike = std::max(last_spike.value_or(times.back()), times.back());
+  }
+  SpikeBinner binner(trains.unit_ids.size(), options, last_spike, origin);
+  for (std::size_t u = 0; u < trains.times_s.size(); ++u) {
+    for (const double t : trains.times_s[u]) binner.add(u, t);
+  }
+  return std::move(binner).finish();
+}
+
+SpikeBinner::SpikeBinner(std::size_t n_units, const BinningOptions& options,
+                         std::optional<double> last_spike_s, const std::string& origin) {
+  if (n_units == 0) {
     throw Error(fmt::format("{}: binning spikes: expected at least 1 unit, found none", origin));
   }
   const double w = options.bin_width_s;
@@ -151,7 +164,7 @@ Activity bin_spike_trains(const SpikeTrains& trains, const BinningOptions& optio
   }
 
   double stop = 0.0;
-  const bool stop_is_last_spike = !options.stop_s.has_value();
+  stop_is_last_spike_ = !options.stop_s.has_value();
   if (options.stop_s) {
     stop = *options.stop_s;
     if (!std::isfinite(stop) || !(stop > start)) {
@@ -160,17 +173,13 @@ Activity bin_spike_trains(const SpikeTrains& trains, const BinningOptions& optio
                       origin, start, stop));
     }
   } else {
-    bool any = false;
-    for (const auto& times : trains.times_s) {
-      if (!times.empty()) stop = any ? std::max(stop, times.back()) : times.back();
-      any = any || !times.empty();
-    }
-    if (!any) {
+    if (!last_spike_s) {
       throw Error(
           fmt::format("{}: binning spikes: expected at least one spike to end the range (or "
                       "stop_s), found none",
                       origin));
     }
+    stop = *last_spike_s;
     if (stop < start) {
       throw Error(fmt::format(
           "{}: binning range: expected spikes at or after start_s {}, found the last at {}", origin,
@@ -186,23 +195,22 @@ Activity bin_spike_trains(const SpikeTrains& trains, const BinningOptions& optio
         "{}: binning spikes: expected at most 1e9 bins, found {:.3g} ({} s to {} s at {} s)",
         origin, exact_bins, start, stop, w));
   }
-  const std::size_t n_bins =
-      std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(exact_bins - kBinTolerance)));
   // The default stop is the last spike and is inclusive: that spike (and any
   // spike within the 1e-9-bin tolerance of an explicit stop) goes into the
   // last bin, which is then closed. Adding a bin instead would make 10 s of
   // spikes ending at exactly 10.0 s give 401 bins at 25 ms, not 400.
-  Activity activity{trains.unit_ids.size(), n_bins,
-                    std::vector<double>(trains.unit_ids.size() * n_bins, 0.0)};
-  for (std::size_t u = 0; u < trains.times_s.size(); ++u) {
-    for (const double t : trains.times_s[u]) {
-      if (t < start || (stop_is_last_spike ? t > stop : t >= stop)) continue;
-      const double position = bin_position(t, start, w);
-      const std::size_t b = std::min(n_bins - 1, static_cast<std::size_t>(std::max(0.0, position)));
-      activity.values[u * n_bins + b] += 1.0;
-    }
-  }
-  return activity;
+  n_bins_ = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(exact_bins - kBinTolerance)));
+  start_ = start;
+  stop_ = stop;
+  bin_width_ = w;
+  activity_ = Activity::zeros(n_units, n_bins_);
+}
+
+void SpikeBinner::add(std::size_t unit, double t) {
+  if (t < start_ || (stop_is_last_spike_ ? t > stop_ : t >= stop_)) return;
+  const double position = bin_position(t, start_, bin_width_);
+  const std::size_t b = std::min(n_bins_ - 1, static_cast<std::size_t>(std::max(0.0, position)));
+  activity_.add_count(unit, b);
 }
 
 // Samples sharing a time (a video clock that stamped two frames with one

@@ -10,43 +10,25 @@
 
 namespace tavrnn {
 
-Activity Activity::from_time_major(std::size_t n_bins, std::size_t n_units,
-                                   const std::vector<double>& bins_by_units) {
-  if (bins_by_units.size() != n_bins * n_units) {
-    throw Error(fmt::format("transposing time-major activity: expected {} x {} = {} values, found {}",
-                            n_bins, n_units, n_bins * n_units, bins_by_units.size()));
-  }
-  Activity activity{n_units, n_bins, std::vector<double>(n_units * n_bins)};
-  for (std::size_t b = 0; b < n_bins; ++b) {
-    for (std::size_t u = 0; u < n_units; ++u) {
-      activity.values[u * n_bins + b] = bins_by_units[b * n_units + u];
-    }
-  }
-  return activity;
-}
-
 Recording::Recording(Activity activity, double bin_width_s, std::vector<std::string> unit_ids,
                      const std::string& origin)
     : activity_(std::move(activity)),
       bin_width_s_(bin_width_s),
       unit_ids_(std::move(unit_ids)),
       origin_(origin) {
-  const std::size_t n = activity_.n_units;
-  const std::size_t b = activity_.n_bins;
+  const std::size_t n = activity_.n_units();
+  const std::size_t b = activity_.n_bins();
   if (n == 0 || b == 0) {
     throw Error(fmt::format("{}: activity: expected at least 1 unit and 1 bin, found {} x {}",
                             origin_, n, b));
-  }
-  if (activity_.values.size() != n * b) {
-    throw Error(fmt::format("{}: activity: expected {} x {} = {} values, found {}", origin_, n, b,
-                            n * b, activity_.values.size()));
   }
   if (!(bin_width_s_ > 0.0) || !std::isfinite(bin_width_s_)) {
     throw Error(fmt::format("{}: bin_width_s: expected a positive number of seconds, found {}",
                             origin_, bin_width_s_));
   }
-  for (std::size_t i = 0; i < activity_.values.size(); ++i) {
-    const double v = activity_.values[i];
+  // Whole-count storage holds nothing negative or non-finite.
+  for (std::size_t i = 0; activity_.storage() == Activity::Storage::Float64 && i < activity_.size(); ++i) {
+    const double v = activity_.element(i);
     if (!std::isfinite(v) || v < 0.0) {
       const char* kind = std::isnan(v) ? "not a number" : std::isinf(v) ? "infinite" : "negative";
       throw Error(fmt::format(

@@ -10,15 +10,15 @@ namespace tavrnn {
 RecordingSummary summarise(const Recording& recording) {
   RecordingSummary s;
   const Activity& a = recording.activity();
-  s.n_units = a.n_units;
-  s.n_bins = a.n_bins;
+  s.n_units = a.n_units();
+  s.n_bins = a.n_bins();
   s.bin_width_s = recording.bin_width_s();
   s.duration_s = recording.duration_s();
-  std::vector<double> rates_hz(a.n_units);
-  for (std::size_t u = 0; u < a.n_units; ++u) {
+  std::vector<double> rates_hz(a.n_units());
+  for (std::size_t u = 0; u < a.n_units(); ++u) {
     double total = 0;
-    for (std::size_t b = 0; b < a.n_bins; ++b) {
-      const double v = a.values[u * a.n_bins + b];
+    for (std::size_t b = 0; b < a.n_bins(); ++b) {
+      const double v = a.at(u, b);
       total += v;
       if (v != std::floor(v)) s.integer_counts = false;
     }

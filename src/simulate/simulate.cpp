@@ -251,7 +251,7 @@ SimulatedRecording run_simulation(SimulationSpec spec, RandomStream& stream) {
   const double ar = std::exp(-spec.bin_width_s / spec.latent_time_constant_s);
   const std::vector<double> drive = group_drive_factors(spec, ar, stream);
 
-  Activity activity{n_units, n_bins, std::vector<double>(n_units * n_bins, 0.0)};
+  Activity activity = Activity::zeros(n_units, n_bins);
   std::vector<double> rate_hz(n_bins);
   std::vector<std::size_t> silent;
   const double max_count_rate = spec.max_rate_hz * spec.bin_width_s;
@@ -266,10 +266,10 @@ SimulatedRecording run_simulation(SimulationSpec spec, RandomStream& stream) {
       std::fill(rate_hz.begin(), rate_hz.end(), spec.baseline_rate_hz[u]);
     }
     const double* factor = &drive[static_cast<std::size_t>(spec.unit_groups[u]) * n_bins];
-    double* counts = &activity.values[u * n_bins];
     for (std::size_t b = 0; b < n_bins; ++b) {
       const double lambda = std::min(rate_hz[b] * spec.bin_width_s * factor[b], max_count_rate);
-      counts[b] = static_cast<double>(stream.poisson(lambda));
+      const auto count = stream.poisson(lambda);
+      if (count > 0) activity.add_count(u, b, static_cast<std::uint32_t>(count));
     }
   }
 

@@ -168,7 +168,7 @@ TEST(CorrelationGraphBuilder, Float64GraphsEqualPearsonOfTheWindow) {
   const GraphSequence seq =
       CorrelationGraphBuilder(o).build(rec, WindowPlan::sliding(rec, 150, 150));
   const torch::Tensor counts =
-      torch::tensor(rec.activity().values, torch::kFloat64).reshape({8, 300});
+      torch::tensor(rec.activity().to_doubles(), torch::kFloat64).reshape({8, 300});
   const torch::Tensor r = pearson_correlation(counts.slice(1, 150, 300)).r;
   EXPECT_TRUE(torch::allclose(seq.graph(1).weights, r.abs(), 0, 1e-14));
 }

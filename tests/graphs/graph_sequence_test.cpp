@@ -258,8 +258,7 @@ TEST(GraphSequence, RowsAndRatesAppendEachUnitsZScoredRate) {
   EXPECT_EQ(seq.feature_dim(), 11u);  // 9 units + history node + the rate column
   // The rates: mean count per bin over the window / bin width.
   const torch::Tensor counts =
-      torch::from_blob(const_cast<double*>(rec.activity().values.data()), {9, 400},
-                       torch::kFloat64);
+      torch::tensor(rec.activity().to_doubles(), torch::kFloat64).reshape({9, 400});
   torch::Tensor all = torch::empty({4, 9}, torch::kFloat64);
   for (int64_t t = 0; t < 4; ++t) {
     const torch::Tensor expected = counts.narrow(1, 100 * t, 100).mean(1) / 0.025;

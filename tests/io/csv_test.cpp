@@ -246,11 +246,70 @@ TEST_F(SpikeTimesCsv, MissingFileOrDirectoryIsAnErrorNamingIt) {
   EXPECT_NE(error_of([&] { read_spike_times_csv(dir_); }).find("directory"), std::string::npos);
 }
 
+TEST(Csv, RowsAreTheSameWhateverPiecesTheTextArrivesIn) {
+  // A BOM, CRLF and lone CR line ends, a comment, a blank line, quotes
+  // holding commas, doubled quotes and a CRLF, a last row without a line end:
+  // every piece size (down to one byte, which splits the BOM, every CRLF
+  // and every doubled quote) gives the rows of the whole text.
+  const std::string text =
+      "\xEF\xBB\xBFunit,time_s\r\n# sorted\r\n\r\n\"a, \"\"x\"\"\",0.5\r\n"
+      "\"two\r\nlines\",1\rb , 2\n c,\"3\"";
+  const std::vector<CsvRow> whole = parse_csv(text, "whole", CsvHeader::Absent).rows;
+  ASSERT_EQ(whole.size(), 5u);
+  EXPECT_EQ(whole[1].fields, (std::vector<std::string>{"a, \"x\"", "0.5"}));
+  EXPECT_EQ(whole[2].fields[0], "two\r\nlines");
+  EXPECT_EQ(whole[4].line, 8u);  // the quoted CRLF is a line of the file
+  for (std::size_t piece = 1; piece <= text.size(); ++piece) {
+    const std::vector<CsvRow> rows = detail::parse_csv_rows_in_pieces(text, piece);
+    ASSERT_EQ(rows.size(), whole.size()) << piece;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      EXPECT_EQ(rows[r].fields, whole[r].fields) << "piece " << piece << " row " << r;
+      EXPECT_EQ(rows[r].line, whole[r].line) << "piece " << piece << " row " << r;
+    }
+  }
+}
+
+TEST_F(SpikeTimesCsv, StreamedBinningEqualsReadingThenBinning) {
+  const auto path = write("s.csv", "cluster,amplitude,spike_time\n7,1,0.5\n3,1,0.1\n7,1,0.75\n"
+                                   "3,2,0.2\n9,1,2.0\n7,3,2.0\n");
+  for (const BinningOptions& options :
+       {BinningOptions{0.25, {}, {}}, BinningOptions{0.1, 0.2, 1.0}, BinningOptions{1.0, {}, 5.0}}) {
+    const SpikeTrains trains = read_spike_times_csv(path, true);
+    const Activity expected = bin_spike_trains(trains, options, path.string());
+    const SpikeCounts streamed = bin_spike_times_csv(path, options);
+    EXPECT_EQ(streamed.unit_ids, trains.unit_ids);
+    EXPECT_EQ(streamed.activity.n_bins(), expected.n_bins());
+    EXPECT_EQ(streamed.activity.to_doubles(), expected.to_doubles());
+  }
+  // The same checks, with the same messages.
+  for (const std::string& text : {std::string("unit,time_s\n0,0.3\n1,0.05\n1,0.4\n0,0.1\n"),
+                                  std::string("unit,time_s\n0,0.1\n0,-0.5\n"), std::string(""),
+                                  std::string("a,b,c\n1,2,3\n"), std::string("unit,time_s\n0,1\n0,1,2\n")}) {
+    const auto bad = write("bad.csv", text);
+    const std::string message = error_of([&] { bin_spike_times_csv(bad, BinningOptions{}); });
+    EXPECT_NE(message, "") << text;
+    EXPECT_EQ(message, error_of([&] { read_spike_times_csv(bad, true); })) << text;
+  }
+  EXPECT_NE(error_of([&] { bin_spike_times_csv(dir_, BinningOptions{}); }).find("directory"),
+            std::string::npos);
+}
+
+TEST_F(SpikeTimesCsv, OnlyTheStartOfAFileIsReadForItsHeader) {
+  // The header of a file whose later rows are broken: found without reading them.
+  std::string text = "unit,time_s\n";
+  for (int k = 0; k < 20000; ++k) text += "0," + std::to_string(k) + "\n";
+  text += "\"unterminated\n";
+  const auto path = write("big.csv", text);
+  EXPECT_EQ(read_csv_header(path), (std::vector<std::string>{"unit", "time_s"}));
+  EXPECT_NE(error_of([&] { read_csv(path); }).find("closing quote"), std::string::npos);
+  EXPECT_TRUE(read_csv_header(write("n.csv", "1,2\n3,4\n")).empty());
+}
+
 TEST_F(CountsCsv, HeaderlessRowsAreUnitsAndColumnsAreBins) {
   std::vector<std::string> ids{"stale"};
   const Activity a = read_counts_csv(write("c.csv", "0,1,2\n3,4,5\n"), false, &ids);
-  EXPECT_EQ(a.n_units, 2u);
-  EXPECT_EQ(a.n_bins, 3u);
+  EXPECT_EQ(a.n_units(), 2u);
+  EXPECT_EQ(a.n_bins(), 3u);
   EXPECT_EQ(a.at(1, 2), 5.0);
   EXPECT_TRUE(ids.empty());
 }
@@ -260,15 +319,15 @@ TEST_F(CountsCsv, UnitIdColumnGivesUnitIds) {
   const Activity a =
       read_counts_csv(write("c.csv", "unit_id,b0,b1\n\"CA1, 3\",1,2\nCA3,0,4\n"), false, &ids);
   EXPECT_EQ(ids, (std::vector<std::string>{"CA1, 3", "CA3"}));
-  EXPECT_EQ(a.n_bins, 2u);
+  EXPECT_EQ(a.n_bins(), 2u);
   EXPECT_EQ(a.at(1, 1), 4.0);
 }
 
 TEST_F(CountsCsv, TimeMajorRowsAreBinsAndHeaderNamesUnits) {
   std::vector<std::string> ids;
   const Activity a = read_counts_csv(write("c.csv", "u0,u1\n1,2\n3,4\n5,6\n"), true, &ids);
-  EXPECT_EQ(a.n_units, 2u);
-  EXPECT_EQ(a.n_bins, 3u);
+  EXPECT_EQ(a.n_units(), 2u);
+  EXPECT_EQ(a.n_bins(), 3u);
   EXPECT_EQ(a.at(0, 2), 5.0);
   EXPECT_EQ(a.at(1, 0), 2.0);
   EXPECT_EQ(ids, (std::vector<std::string>{"u0", "u1"}));
@@ -282,7 +341,7 @@ TEST_F(CountsCsv, PandasIndexColumnIsUnitIds) {
   std::vector<std::string> ids;
   const Activity a = read_counts_csv(write("c.csv", ",0,1\nn1,1,2\nn2,3,4\n"), false, &ids);
   EXPECT_EQ(ids, (std::vector<std::string>{"n1", "n2"}));
-  EXPECT_EQ(a.n_bins, 2u);
+  EXPECT_EQ(a.n_bins(), 2u);
 }
 
 TEST_F(CountsCsv, RaggedRowNamesLineAndBothCounts) {

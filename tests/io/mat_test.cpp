@@ -101,11 +101,11 @@ TEST_P(MatVersions, NumericMatrixIsUnitsByBinsOrTimeMajor) {
   const fs::path path = fixture();
   const MatActivity a = read_mat_activity(path, {"counts", ""}, false);
   ASSERT_TRUE(a.counts);
-  EXPECT_EQ(a.counts->n_units, 2u);
-  EXPECT_EQ(a.counts->values, (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(a.counts->n_units(), 2u);
+  EXPECT_EQ(a.counts->to_doubles(), (std::vector<double>{1, 2, 3, 4, 5, 6}));
   const MatActivity t = read_mat_activity(path, {"counts", ""}, true);
-  EXPECT_EQ(t.counts->n_units, 3u);
-  EXPECT_EQ(t.counts->values, (std::vector<double>{1, 4, 2, 5, 3, 6}));
+  EXPECT_EQ(t.counts->n_units(), 3u);
+  EXPECT_EQ(t.counts->to_doubles(), (std::vector<double>{1, 4, 2, 5, 3, 6}));
 }
 
 TEST_P(MatVersions, CellOfSpikeVectorsSkipsEmptyPlaceholders) {
@@ -150,7 +150,7 @@ TEST_P(MatVersions, ThreeDimensionalStackLaysTrialsEndToEndWithLabels) {
   const Recording r = read_recording(fixture(), options);
   ASSERT_EQ(r.n_units(), 2u);
   ASSERT_EQ(r.n_bins(), 6u);
-  EXPECT_EQ(r.activity().values, (std::vector<double>{0, 1, 2, 100, 101, 102, 10, 11, 12, 110, 111, 112}));
+  EXPECT_EQ(r.activity().to_doubles(), (std::vector<double>{0, 1, 2, 100, 101, 102, 10, 11, 12, 110, 111, 112}));
   ASSERT_EQ(r.trials().size(), 2u);
   EXPECT_EQ(r.trials()[1].begin, 3u);
   EXPECT_EQ(r.trials()[1].end, 6u);

@@ -53,6 +53,27 @@ TEST(NwbUnits, Uint16IndexAndElectrodeGroupReferences) {
   EXPECT_EQ(read_nwb_column_text(path, "/units", "location"), (std::vector<std::string>(3, "")));
 }
 
+TEST(NwbUnits, StreamedBinningEqualsReadingThenBinningForAnyPieceSize) {
+  for (const auto& [name, table] : {std::pair<std::string, std::string>{"pynapple_phy_A8604-211122.nwb", "units"},
+                                    {"test_Units_nwb2.0b.nwb", ""}}) {
+    const fs::path path = shared_file(name);
+    REQUIRE_SHARED(path);
+    const NwbUnits units = read_nwb_units(path, table);
+    for (const BinningOptions& options : {BinningOptions{0.05, {}, {}}, BinningOptions{0.5, 1.0, 3.0}}) {
+      const Activity expected = bin_spike_trains(units.trains, options, "expected");
+      // Pieces of one value, of a prime that splits units mid-way, and the default.
+      for (const std::size_t piece : {std::size_t{1}, std::size_t{4099}, std::size_t{1} << 20}) {
+        if (piece == 1 && units.trains.times_s[0].size() > 100) continue;  // 21,354 reads: too slow
+        const NwbSpikeCounts counts = bin_nwb_units(path, table, options, piece);
+        EXPECT_EQ(counts.table_path, units.table_path);
+        EXPECT_EQ(counts.unit_ids, units.trains.unit_ids);
+        EXPECT_EQ(counts.activity.n_bins(), expected.n_bins()) << name << " " << piece;
+        EXPECT_EQ(counts.activity.to_doubles(), expected.to_doubles()) << name << " " << piece;
+      }
+    }
+  }
+}
+
 TEST(NwbContents, ListsTablesColumnsAndSeries) {
   const fs::path path = shared_file("test_TimeIntervals_nwb2.0b.nwb");
   REQUIRE_SHARED(path);
@@ -113,7 +134,7 @@ TEST(NwbRecording, BinsUnitsWithGroupsFromReferences) {
   EXPECT_EQ(r.n_units(), 3u);
   EXPECT_EQ(r.n_bins(), 1088u);  // last spike 1087.4 s
   double total = 0;
-  for (double v : r.activity().values) total += v;
+  for (double v : r.activity().to_doubles()) total += v;
   EXPECT_EQ(total, 21354.0);
   ASSERT_TRUE(r.groups());
   EXPECT_EQ(r.groups()->names, (std::vector<std::string>{"group0_psb"}));

@@ -64,7 +64,7 @@ json mat(const std::string& path, const std::string& variable, const std::string
   const io::MatActivity a = io::read_mat_activity(path, io::MatSelection{variable, field, ""}, time_major);
   json j = {{"variable", a.variable}, {"skipped_empty", a.skipped_empty}};
   if (a.counts) {
-    j["counts"] = {{"n_units", a.counts->n_units}, {"n_bins", a.counts->n_bins}, {"values", floats(a.counts->values)}};
+    j["counts"] = {{"n_units", a.counts->n_units()}, {"n_bins", a.counts->n_bins()}, {"values", floats(a.counts->to_doubles())}};
   } else {
     j["trains"] = trains_json(a.trains);
   }
@@ -93,7 +93,7 @@ json recording(const std::string& path, const std::string& options_text) {
   const tavrnn::Recording r = io::read_recording(path, options);
   json j = {{"unit_ids", r.unit_ids()}, {"n_units", r.n_units()}, {"n_bins", r.n_bins()},
             {"bin_width_s", r.bin_width_s()}, {"start_time_s", r.start_time_s()},
-            {"counts", floats(r.activity().values)}};
+            {"counts", floats(r.activity().to_doubles())}};
   json trials = json::array();
   for (const auto& t : r.trials()) trials.push_back({t.begin, t.end});
   j["trials"] = trials;

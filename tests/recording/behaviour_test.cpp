@@ -137,7 +137,7 @@ TEST(Rebin, SumsCountsAndKeepsTrialsLabelsAndBehaviour) {
   EXPECT_EQ(c.n_bins(), 2u);
   EXPECT_DOUBLE_EQ(c.bin_width_s(), 0.003);
   EXPECT_DOUBLE_EQ(c.start_time_s(), 2.5);
-  EXPECT_EQ(c.activity().values, (std::vector<double>{2, 2, 2, 3}));
+  EXPECT_EQ(c.activity().to_doubles(), (std::vector<double>{2, 2, 2, 3}));
   // bins 0-2: two x, one y -> x; bins 3-5: y, unlabelled, x -> a tie, unlabelled.
   EXPECT_EQ(c.labels()->codes, (std::vector<int>{0, Categorical::kMissing}));
   EXPECT_DOUBLE_EQ(c.behaviour()->values[0], 1.5);  // the NaN is left out

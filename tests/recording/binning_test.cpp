@@ -24,8 +24,8 @@ TEST(Binning, TenSecondsAt25msIs400Bins) {
   options.bin_width_s = 0.025;
   options.stop_s = 10.0;
   const Activity a = bin_spike_trains(two_units({0.0, 9.99}, {5.0}), options, "test");
-  EXPECT_EQ(a.n_bins, 400u);
-  EXPECT_EQ(a.n_units, 2u);
+  EXPECT_EQ(a.n_bins(), 400u);
+  EXPECT_EQ(a.n_units(), 2u);
   EXPECT_EQ(a.at(0, 0), 1.0);
   EXPECT_EQ(a.at(0, 399), 1.0);
   EXPECT_EQ(a.at(1, 200), 1.0);
@@ -36,7 +36,7 @@ TEST(Binning, BinsAreHalfOpenSoAnEdgeSpikeGoesToTheLaterBin) {
   options.bin_width_s = 0.5;
   options.stop_s = 2.0;
   const Activity a = bin_spike_trains(two_units({0.49, 0.5, 0.5, 1.2}, {}), options, "test");
-  ASSERT_EQ(a.n_bins, 4u);
+  ASSERT_EQ(a.n_bins(), 4u);
   EXPECT_EQ(a.at(0, 0), 1.0);
   EXPECT_EQ(a.at(0, 1), 2.0);
   EXPECT_EQ(a.at(0, 2), 1.0);
@@ -47,10 +47,10 @@ TEST(Binning, DefaultStopCountsTheLastSpikeInTheLastBin) {
   BinningOptions options;
   options.bin_width_s = 0.025;
   const Activity a = bin_spike_trains(two_units({1.0, 10.0}, {3.0}), options, "test");
-  EXPECT_EQ(a.n_bins, 400u);
+  EXPECT_EQ(a.n_bins(), 400u);
   EXPECT_EQ(a.at(0, 399), 1.0);
   double total = 0.0;
-  for (double v : a.values) total += v;
+  for (double v : a.to_doubles()) total += v;
   EXPECT_EQ(total, 3.0);
 }
 
@@ -60,14 +60,14 @@ TEST(Binning, ExplicitStopIsExclusiveAndStartDropsEarlierSpikes) {
   options.start_s = 1.0;
   options.stop_s = 3.0;
   const Activity a = bin_spike_trains(two_units({0.5, 1.0, 2.5, 3.0}, {}), options, "test");
-  ASSERT_EQ(a.n_bins, 2u);
+  ASSERT_EQ(a.n_bins(), 2u);
   EXPECT_EQ(a.at(0, 0), 1.0);
   EXPECT_EQ(a.at(0, 1), 1.0);
 }
 
 TEST(Binning, OneSpikeAtStartGivesOneBin) {
   const Activity a = bin_spike_trains(two_units({0.0}, {}), BinningOptions{}, "test");
-  EXPECT_EQ(a.n_bins, 1u);
+  EXPECT_EQ(a.n_bins(), 1u);
   EXPECT_EQ(a.at(0, 0), 1.0);
 }
 
@@ -102,8 +102,8 @@ TEST(Binning, NoSpikesWithExplicitStopGiveZeroCounts) {
   options.bin_width_s = 0.1;
   options.stop_s = 1.0;
   const Activity a = bin_spike_trains(two_units({}, {}), options, "test");
-  EXPECT_EQ(a.n_bins, 10u);
-  for (double v : a.values) EXPECT_EQ(v, 0.0);
+  EXPECT_EQ(a.n_bins(), 10u);
+  for (double v : a.to_doubles()) EXPECT_EQ(v, 0.0);
 }
 
 TEST(SpikeTrains, ValidateNamesTheUnitAndSpikeIndex) {

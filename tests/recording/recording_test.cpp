@@ -21,7 +21,8 @@ std::string message_of(const std::function<void()>& f) {
 }
 
 TEST(Recording, ValidatesShapeAndNamesTheProblem) {
-  const auto m = message_of([] { Recording(Activity{2, 3, std::vector<double>(5)}, 0.1, {}, "x.npz"); });
+  // The size is checked where the values are given, and names their source.
+  const auto m = message_of([] { Recording(Activity{2, 3, std::vector<double>(5), "x.npz: activity"}, 0.1, {}, "x.npz"); });
   EXPECT_NE(m.find("x.npz"), std::string::npos) << m;
   EXPECT_NE(m.find("expected 2 x 3 = 6 values, found 5"), std::string::npos) << m;
 }
@@ -70,8 +71,8 @@ TEST(Recording, LabelsGroupsAndBehaviourAreCheckedAgainstShape) {
 TEST(Activity, TimeMajorIsTransposed) {
   // bins x units: [[1, 2], [3, 4], [5, 6]] -> units x bins [[1,3,5],[2,4,6]]
   const Activity a = Activity::from_time_major(3, 2, {1, 2, 3, 4, 5, 6});
-  EXPECT_EQ(a.n_units, 2u);
-  EXPECT_EQ(a.values, (std::vector<double>{1, 3, 5, 2, 4, 6}));
+  EXPECT_EQ(a.n_units(), 2u);
+  EXPECT_EQ(a.to_doubles(), (std::vector<double>{1, 3, 5, 2, 4, 6}));
 }
 
 TEST(RecordingSummary, RatesSilentUnitsAndLabelCounts) {

@@ -33,8 +33,8 @@ TEST(Simulate, SameSeedGivesBitwiseIdenticalRecordingAndTruth) {
   for (const std::string preset : {"small", "hippocampus-like"}) {
     const SimulatedRecording a = simulate(preset, 11);
     const SimulatedRecording b = simulate(preset, 11);
-    ASSERT_EQ(a.recording.activity().values.size(), b.recording.activity().values.size());
-    EXPECT_TRUE(a.recording.activity().values == b.recording.activity().values) << preset;
+    ASSERT_EQ(a.recording.activity().to_doubles().size(), b.recording.activity().to_doubles().size());
+    EXPECT_TRUE(a.recording.activity().to_doubles() == b.recording.activity().to_doubles()) << preset;
     EXPECT_EQ(a.ground_truth.dump(), b.ground_truth.dump()) << preset;
     EXPECT_EQ(a.recording.labels()->codes, b.recording.labels()->codes) << preset;
   }
@@ -43,7 +43,7 @@ TEST(Simulate, SameSeedGivesBitwiseIdenticalRecordingAndTruth) {
 TEST(Simulate, DifferentSeedGivesDifferentSpikesAndSegments) {
   const SimulatedRecording a = simulate("small", 1);
   const SimulatedRecording b = simulate("small", 2);
-  EXPECT_FALSE(a.recording.activity().values == b.recording.activity().values);
+  EXPECT_FALSE(a.recording.activity().to_doubles() == b.recording.activity().to_doubles());
   EXPECT_NE(a.ground_truth["segments"].dump(), b.ground_truth["segments"].dump());
 }
 
@@ -167,9 +167,9 @@ TEST(Simulate, SilentUnitsAreAllZeroAndListedAndNoOtherUnitIs) {
     std::set<std::size_t> listed;
     for (const auto& u : sim.ground_truth["silent_units"]) listed.insert(u.get<std::size_t>());
     EXPECT_GE(listed.size(), 2u) << preset;
-    for (std::size_t u = 0; u < y.n_units; ++u) {
+    for (std::size_t u = 0; u < y.n_units(); ++u) {
       double total = 0.0;
-      for (std::size_t b = 0; b < y.n_bins; ++b) total += y.at(u, b);
+      for (std::size_t b = 0; b < y.n_bins(); ++b) total += y.at(u, b);
       if (listed.count(u)) {
         EXPECT_EQ(total, 0.0) << preset << " unit " << u;
         EXPECT_EQ(sim.ground_truth["baseline_rate_hz"][u].get<double>(), 0.0);
@@ -237,7 +237,7 @@ TEST(Simulate, SpikeCountsMatchTheMeanCorrectedClampedRateOfTheGroundTruth) {
           if (std::count(groups.begin(), groups.end(), names[g]))
             variance += std::pow(drive["gain"].get<double>(), 2);
         }
-        for (std::size_t u = 0; u < y.n_units; ++u) {
+        for (std::size_t u = 0; u < y.n_units(); ++u) {
           if (sim.recording.groups()->codes[u] != static_cast<int>(g)) continue;
           const double m = truth["baseline_rate_hz"][u].get<double>() * dt;
           if (m == 0.0) continue;
@@ -247,7 +247,7 @@ TEST(Simulate, SpikeCountsMatchTheMeanCorrectedClampedRateOfTheGroundTruth) {
         }
       }
     }
-    for (double v : y.values) observed += v;
+    for (double v : y.to_doubles()) observed += v;
     // Tolerance: the group latents are few, heavy-tailed and autocorrelated.
     EXPECT_NEAR(observed / expected, 1.0, 0.1)
         << preset << ": observed " << observed << " spikes, expected " << expected
@@ -303,7 +303,7 @@ std::map<std::string, double> group_correlations(const SimulatedRecording& sim, 
                                                  double min_count, std::size_t max_units) {
   const Activity& y = sim.recording.activity();
   const Categorical& groups = *sim.recording.groups();
-  std::vector<int> state_of_bin(y.n_bins);
+  std::vector<int> state_of_bin(y.n_bins());
   for (const auto& seg : sim.ground_truth["segments"]) {
     int code = 0;
     for (const auto& st : sim.ground_truth["states"]) {
@@ -315,7 +315,7 @@ std::map<std::string, double> group_correlations(const SimulatedRecording& sim, 
   const auto windows = state_windows(state_of_bin, state, window_bins, concatenate);
   EXPECT_GE(windows.size(), 3u) << "state " << state;
   std::vector<std::vector<std::size_t>> active(groups.names.size());
-  for (std::size_t u = 0; u < y.n_units; ++u) {
+  for (std::size_t u = 0; u < y.n_units(); ++u) {
     double total = 0.0;
     for (const auto& w : windows) {
       for (std::size_t b : w) total += y.at(u, b);
@@ -410,7 +410,7 @@ TEST(SimulateSize, ThePresetsOwnSizeGivesTheSameBytes) {
                                                                  {"hippocampus-like", 120, 900.0}}) {
     const SimulatedRecording a = simulate(preset, 5);
     const SimulatedRecording b = simulate(preset, 5, {units, seconds});
-    EXPECT_TRUE(a.recording.activity().values == b.recording.activity().values) << preset;
+    EXPECT_TRUE(a.recording.activity().to_doubles() == b.recording.activity().to_doubles()) << preset;
     EXPECT_EQ(a.ground_truth.dump(), b.ground_truth.dump()) << preset;
   }
 }

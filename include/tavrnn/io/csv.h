@@ -31,6 +31,10 @@ CsvTable parse_csv(const std::string& text, const std::string& origin,
 CsvTable read_csv(const std::filesystem::path& path, CsvHeader header = CsvHeader::Auto,
                   char delimiter = ',');
 
+// The header of a CSV file as read_csv (CsvHeader::Auto) would take it,
+// empty when it has none; reads only the start of the file.
+std::vector<std::string> read_csv_header(const std::filesystem::path& path);
+
 // The index of the header column `name`; nullopt when the header has none.
 std::optional<std::size_t> csv_column(const CsvTable& table, const std::string& name);
 
@@ -48,6 +52,17 @@ bool names_spike_time_column(const std::vector<std::string>& header);
 // error only when `require_sorted`, otherwise sorted here.
 SpikeTrains read_spike_times_csv(const std::filesystem::path& path, bool require_sorted = false);
 
+// A spike-time CSV binned without holding its spikes: the file is read
+// twice, a chunk at a time (units, order and the last spike; then the
+// counts), so memory is the counts alone however many spikes it holds.
+// Same checks and errors as read_spike_times_csv(path, true) followed by
+// bin_spike_trains.
+struct SpikeCounts {
+  Activity activity;
+  std::vector<std::string> unit_ids;  // in order of first appearance
+};
+SpikeCounts bin_spike_times_csv(const std::filesystem::path& path, const BinningOptions& options);
+
 // Binned counts: one row per unit (units x bins) or, with time_major, one
 // row per bin. An optional first column of unit ids is recognised when the
 // header's first field is "unit" / "unit_id" / "id".
@@ -57,5 +72,11 @@ Activity read_counts_csv(const std::filesystem::path& path, bool time_major,
 // Per-bin labels: one label per row (column "label", or the last column of
 // `bin,label`); empty fields are unlabelled. Names in order of appearance.
 Categorical read_labels_csv(const std::filesystem::path& path);
+
+namespace detail {
+// The rows of `text` parsed `piece` bytes at a time, as a file is streamed:
+// every piece size must give parse_csv's rows (tested).
+std::vector<CsvRow> parse_csv_rows_in_pieces(const std::string& text, std::size_t piece);
+}  // namespace detail
 
 }  // namespace tavrnn::io

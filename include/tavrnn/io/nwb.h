@@ -80,6 +80,18 @@ struct NwbUnits {
 // Reads spike_times in one bulk read and splits it by spike_times_index.
 NwbUnits read_nwb_units(const std::filesystem::path& path, const std::string& table = "");
 
+// The Units table binned without holding its spikes: spike_times is read a
+// million values at a time, twice (checks and the last spike; then counts),
+// so memory is the counts alone however many spikes it holds. Same checks
+// as read_nwb_units + bin_spike_trains (times need not be sorted).
+struct NwbSpikeCounts {
+  std::string table_path;
+  std::vector<std::string> unit_ids;  // from `id`
+  Activity activity;
+};
+NwbSpikeCounts bin_nwb_units(const std::filesystem::path& path, const std::string& table,
+                             const BinningOptions& options, std::size_t piece_values = std::size_t{1} << 20);
+
 // A per-unit (or per-row) scalar column as text: strings as they are,
 // integers in decimal, other numbers with %g, object references as the
 // name of the object they point at (an ElectrodeGroup's name).

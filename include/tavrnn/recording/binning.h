@@ -29,6 +29,27 @@ struct BinningOptions {
 Activity bin_spike_trains(const SpikeTrains& trains, const BinningOptions& options,
                           const std::string& origin);
 
+// The same binning one spike at a time, for readers that stream spike
+// times from a file instead of holding them (tens of millions of spikes).
+// `last_spike_s` is the latest spike (the default stop), nullopt when the
+// source holds none; spikes are added in any order.
+class SpikeBinner {
+ public:
+  SpikeBinner(std::size_t n_units, const BinningOptions& options,
+              std::optional<double> last_spike_s, const std::string& origin);
+  void add(std::size_t unit, double time_s);
+  std::size_t n_bins() const { return n_bins_; }
+  Activity finish() && { return std::move(activity_); }
+
+ private:
+  double start_ = 0.0;
+  double stop_ = 0.0;
+  double bin_width_ = 0.0;
+  bool stop_is_last_spike_ = false;
+  std::size_t n_bins_ = 0;
+  Activity activity_;
+};
+
 // A signal sampled at its own times (e.g. video position at 60 Hz).
 // A sample or bin without a value (tracking gap, outside the signal's span).
 inline constexpr double kMissingSample = std::numeric_limits<double>::quiet_NaN();
