@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "feature_matrix.h"
+#include "nn/sparse_product.h"
 #include "util/random_stream.h"
+#include "tavrnn/train/held_out_edges.h"
 #include "tavrnn/util/error.h"
 
 namespace tavrnn::eval {
@@ -89,20 +93,15 @@ double average_precision_score(const std::vector<int>& y_true,
   return ap;
 }
 
-ScoredPairs scored_pairs(const torch::Tensor& z, const torch::Tensor& adjacency,
-                         const ReconstructionOptions& options) {
-  const torch::Tensor Z = detail::feature_matrix(z, "reconstruction: z");
-  if (!adjacency.defined() || adjacency.dim() != 2 || adjacency.size(0) != adjacency.size(1)) {
-    throw Error("reconstruction: the adjacency must be a square [N, N] matrix");
-  }
-  if (adjacency.size(0) != Z.size(0)) {
-    throw Error(fmt::format("reconstruction: z has {} nodes but the adjacency has {}", Z.size(0),
-                            adjacency.size(0)));
-  }
+namespace {
+
+// Every edge i < j and all or |edges| of the non-edges, from A densified.
+std::tuple<torch::Tensor, torch::Tensor, int64_t> dense_pairs(const torch::Tensor& adjacency,
+                                                              const ReconstructionOptions& options) {
   torch::Tensor A = adjacency.is_sparse() ? adjacency.to_dense() : adjacency;
   A = A.detach().to(torch::kCPU).ne(0);
   if (!A.equal(A.t())) throw Error("reconstruction: the adjacency is not symmetric");
-  const auto n = Z.size(0);
+  const auto n = A.size(0);
   const torch::Tensor upper = torch::triu_indices(n, n, 1);  // row-major pairs i < j
   const torch::Tensor is_edge = A.index({upper[0], upper[1]});
   const torch::Tensor edges = is_edge.nonzero().squeeze(1);
@@ -127,8 +126,77 @@ ScoredPairs scored_pairs(const torch::Tensor& z, const torch::Tensor& adjacency,
     non_edges = torch::tensor(pool, torch::kInt64);
   }
   const torch::Tensor chosen = torch::cat({edges, non_edges});
-  const torch::Tensor first = upper[0].index_select(0, chosen);
-  const torch::Tensor second = upper[1].index_select(0, chosen);
+  return {upper[0].index_select(0, chosen), upper[1].index_select(0, chosen), edges.numel()};
+}
+
+// The first m entries of a partial Fisher-Yates shuffle of 0..n-1 driven by
+// `random` (slot i swapped with i + uniform_int(n - i)), sorted: the dense
+// path's balanced sample of non-edge ranks, with only the moved slots stored.
+std::vector<int64_t> sampled_ranks(int64_t n, int64_t m, RandomStream& random) {
+  std::unordered_map<int64_t, int64_t> moved;
+  auto slot = [&](int64_t i) {
+    const auto it = moved.find(i);
+    return it == moved.end() ? i : it->second;
+  };
+  std::vector<int64_t> out(static_cast<std::size_t>(m));
+  for (int64_t i = 0; i < m; ++i) {
+    const int64_t j = i + static_cast<int64_t>(random.uniform_int(static_cast<std::size_t>(n - i)));
+    const int64_t at_j = slot(j);
+    moved[j] = slot(i);
+    out[static_cast<std::size_t>(i)] = at_j;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The balanced pairs of a sparse A without any N x N tensor (at 10,000
+// nodes the dense path enumerates 5 10^7 pairs per window): the same pairs,
+// in the same order, as the dense path draws.
+std::tuple<torch::Tensor, torch::Tensor, int64_t> balanced_pairs_sparse(const torch::Tensor& adjacency,
+                                                                        std::uint64_t seed) {
+  const torch::Tensor a = adjacency.detach().to(torch::kCPU).coalesce();
+  if (!nn::detail::is_symmetric(a)) throw Error("reconstruction: the adjacency is not symmetric");
+  const int64_t n = a.size(0);
+  const torch::Tensor rows = a.indices()[0], columns = a.indices()[1];
+  const torch::Tensor upper = rows.lt(columns).logical_and_(a.values().ne(0));
+  const torch::Tensor edge_rows = rows.masked_select(upper), edge_columns = columns.masked_select(upper);
+  const int64_t edges = edge_rows.numel();
+  const int64_t non_edges = n * (n - 1) / 2 - edges;
+  if (edges == 0 || non_edges == 0) {
+    throw Error(fmt::format("reconstruction: the graph has {} edges and {} non-edges between "
+                            "distinct nodes; both are needed",
+                            edges, non_edges));
+  }
+  torch::Tensor negative_ranks = torch::arange(non_edges, torch::kInt64);
+  if (non_edges > edges) {
+    RandomStream random(seed);
+    negative_ranks = torch::tensor(sampled_ranks(non_edges, edges, random), torch::kInt64);
+  }
+  const torch::Tensor negative =
+      train::detail::non_edges_at(negative_ranks, edge_rows, edge_columns.contiguous(), n);
+  return {torch::cat({edge_rows, negative.select(1, 0)}), torch::cat({edge_columns, negative.select(1, 1)}),
+          edges};
+}
+
+}  // namespace
+
+ScoredPairs scored_pairs(const torch::Tensor& z, const torch::Tensor& adjacency,
+                         const ReconstructionOptions& options) {
+  const torch::Tensor Z = detail::feature_matrix(z, "reconstruction: z");
+  if (!adjacency.defined() || adjacency.dim() != 2 || adjacency.size(0) != adjacency.size(1)) {
+    throw Error("reconstruction: the adjacency must be a square [N, N] matrix");
+  }
+  if (adjacency.size(0) != Z.size(0)) {
+    throw Error(fmt::format("reconstruction: z has {} nodes but the adjacency has {}", Z.size(0),
+                            adjacency.size(0)));
+  }
+  torch::Tensor first, second;
+  int64_t n_edges = 0;
+  if (adjacency.is_sparse() && options.negatives == NegativePairs::Balanced) {
+    std::tie(first, second, n_edges) = balanced_pairs_sparse(adjacency, options.seed);
+  } else {
+    std::tie(first, second, n_edges) = dense_pairs(adjacency, options);
+  }
   const torch::Tensor dot = (Z.index_select(0, first) * Z.index_select(0, second)).sum(1);
   // 1 / (1 + exp(-x)), the formula numpy users write; saturates to 1.0 for
   // x > 37 and so creates the same ties a numpy recomputation sees.
@@ -136,8 +204,8 @@ ScoredPairs scored_pairs(const torch::Tensor& z, const torch::Tensor& adjacency,
   ScoredPairs out;
   out.first.assign(first.data_ptr<int64_t>(), first.data_ptr<int64_t>() + first.numel());
   out.second.assign(second.data_ptr<int64_t>(), second.data_ptr<int64_t>() + second.numel());
-  out.y_true.assign(static_cast<std::size_t>(edges.numel()), 1);
-  out.y_true.resize(static_cast<std::size_t>(chosen.numel()), 0);
+  out.y_true.assign(static_cast<std::size_t>(n_edges), 1);
+  out.y_true.resize(static_cast<std::size_t>(first.numel()), 0);
   out.y_score.assign(score.data_ptr<double>(), score.data_ptr<double>() + score.numel());
   return out;
 }

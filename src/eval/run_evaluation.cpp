@@ -311,11 +311,22 @@ json reconstruction_section(const EmbeddingsFile& e, const graphs::GraphSequence
   std::vector<double> auc, ap;
   json per_window = json::array();
   for (std::size_t t = 0; t < graphs.size(); ++t) {
+    const auto n = static_cast<int64_t>(nodes);
     auto a = graphs.graph(t).adjacency.to(torch::kCPU);
-    if (a.is_sparse()) a = a.to_dense();
-    a = a.narrow(0, 0, static_cast<int64_t>(nodes)).narrow(1, 0, static_cast<int64_t>(nodes));
-    const auto off = a - torch::diag(a.diagonal());
-    const auto edges = off.count_nonzero().item<int64_t>();
+    int64_t edges = 0;
+    if (a.is_sparse()) {
+      // Kept sparse: the pairs are drawn from the edges (10,000 units).
+      a = a.coalesce();
+      const auto rows = a.indices()[0], columns = a.indices()[1];
+      const auto keep = rows.lt(n).logical_and_(columns.lt(n)).logical_and_(a.values().ne(0));
+      edges = keep.logical_and(rows.ne(columns)).sum().item<int64_t>();
+      a = torch::sparse_coo_tensor(torch::stack({rows.masked_select(keep), columns.masked_select(keep)}),
+                                   a.values().masked_select(keep), {n, n})
+              .coalesce();
+    } else {
+      a = a.narrow(0, 0, n).narrow(1, 0, n);
+      edges = (a - torch::diag(a.diagonal())).count_nonzero().item<int64_t>();
+    }
     const auto pairs = static_cast<int64_t>(nodes * (nodes - 1));
     json row = {{"window", t}};
     if (edges == 0 || edges == pairs) {

@@ -49,6 +49,34 @@ torch::Tensor randperm_prefix(int64_t n, int64_t k, at::Generator& generator) {
   return out;
 }
 
+// The pairs i < j with A_ij = 0, in the row-major order of the dense path's
+// enumeration, at the given ranks, found from the edges alone (the dense
+// list has N'^2 / 2 entries: 800 MB at N' = 10,000).
+torch::Tensor non_edges_at(const torch::Tensor& ranks, const torch::Tensor& upper_rows,
+                           const torch::Tensor& upper_columns, int64_t n) {
+  const auto edges_per_row = torch::bincount(upper_rows, {}, n);
+  const int64_t* e = edges_per_row.data_ptr<int64_t>();
+  std::vector<int64_t> before(static_cast<std::size_t>(n) + 1, 0);  // non-edges in rows < i
+  std::vector<int64_t> edge_start(static_cast<std::size_t>(n) + 1, 0);
+  for (int64_t i = 0; i < n; ++i) {
+    before[i + 1] = before[i] + (n - 1 - i) - e[i];
+    edge_start[i + 1] = edge_start[i] + e[i];
+  }
+  const int64_t* columns = upper_columns.data_ptr<int64_t>();  // ascending within each row
+  const int64_t* rank = ranks.data_ptr<int64_t>();
+  auto out = torch::empty({ranks.numel(), 2}, torch::kInt64);
+  int64_t* pair = out.data_ptr<int64_t>();
+  for (int64_t m = 0; m < ranks.numel(); ++m) {
+    const auto row = std::upper_bound(before.begin(), before.end(), rank[m]) - before.begin() - 1;
+    int64_t column = row + 1 + (rank[m] - before[row]);
+    for (int64_t q = edge_start[row]; q < edge_start[row + 1] && columns[q] <= column; ++q) ++column;
+    pair[2 * m] = row;
+    pair[2 * m + 1] = column;
+  }
+  return out;
+}
+
+
 }  // namespace detail
 
 namespace {
@@ -91,33 +119,6 @@ torch::Tensor hold_out_dense(const torch::Tensor& a_any, double fraction, at::Ge
   return removed.to(a_any.device());
 }
 
-// The pairs i < j with A_ij = 0, in the row-major order of the dense path's
-// enumeration, at the given ranks, found from the edges alone (the dense
-// list has N'^2 / 2 entries: 800 MB at N' = 10,000).
-torch::Tensor non_edges_at(const torch::Tensor& ranks, const torch::Tensor& upper_rows,
-                           const torch::Tensor& upper_columns, int64_t n) {
-  const auto edges_per_row = torch::bincount(upper_rows, {}, n);
-  const int64_t* e = edges_per_row.data_ptr<int64_t>();
-  std::vector<int64_t> before(static_cast<std::size_t>(n) + 1, 0);  // non-edges in rows < i
-  std::vector<int64_t> edge_start(static_cast<std::size_t>(n) + 1, 0);
-  for (int64_t i = 0; i < n; ++i) {
-    before[i + 1] = before[i] + (n - 1 - i) - e[i];
-    edge_start[i + 1] = edge_start[i] + e[i];
-  }
-  const int64_t* columns = upper_columns.data_ptr<int64_t>();  // ascending within each row
-  const int64_t* rank = ranks.data_ptr<int64_t>();
-  auto out = torch::empty({ranks.numel(), 2}, torch::kInt64);
-  int64_t* pair = out.data_ptr<int64_t>();
-  for (int64_t m = 0; m < ranks.numel(); ++m) {
-    const auto row = std::upper_bound(before.begin(), before.end(), rank[m]) - before.begin() - 1;
-    int64_t column = row + 1 + (rank[m] - before[row]);
-    for (int64_t q = edge_start[row]; q < edge_start[row + 1] && columns[q] <= column; ++q) ++column;
-    pair[2 * m] = row;
-    pair[2 * m + 1] = column;
-  }
-  return out;
-}
-
 // The same draws as the dense path from a sparse A, without any N' x N' tensor.
 torch::Tensor hold_out_sparse(const torch::Tensor& a_any, double fraction, at::Generator& generator,
                               HeldOutPairs& held) {
@@ -133,7 +134,7 @@ torch::Tensor hold_out_sparse(const torch::Tensor& a_any, double fraction, at::G
   if (k < 1) return a_any;
   const auto positive = draw(edge_pairs, k, generator);
   const auto ranks = detail::randperm_prefix(non_edges, k, generator);
-  const auto negative = non_edges_at(ranks, upper_rows, upper_columns.contiguous(), n);
+  const auto negative = detail::non_edges_at(ranks, upper_rows, upper_columns.contiguous(), n);
   fill_pairs(held, positive, negative, k);
   const auto keys = rows * n + columns;
   const auto i = positive.select(1, 0), j = positive.select(1, 1);

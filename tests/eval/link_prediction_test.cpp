@@ -77,6 +77,30 @@ TEST(Reconstruction, BalancedSamplingDrawsAsManyNonEdgesAsEdgesSeeded) {
   EXPECT_NE(scored_pairs(z, a, options).first, p.first);
 }
 
+TEST(Reconstruction, SparseGraphsGetTheDensePathsPairsAndScores) {
+  torch::manual_seed(9);
+  for (const double density : {0.05, 0.3, 0.8}) {  // 0.8: fewer non-edges than edges (all taken)
+    const torch::Tensor z = torch::randn({40, 3}, torch::kFloat64);
+    torch::Tensor a = (torch::rand({40, 40}) < density).to(torch::kFloat64);
+    a = torch::triu(a, 1) + torch::triu(a, 1).t() + torch::eye(40, torch::kFloat64);  // self loops too
+    ReconstructionOptions options;
+    options.negatives = NegativePairs::Balanced;
+    options.seed = 11;
+    const ScoredPairs dense = scored_pairs(z, a, options);
+    const ScoredPairs sparse = scored_pairs(z, a.to_sparse(), options);
+    EXPECT_EQ(sparse.first, dense.first) << density;
+    EXPECT_EQ(sparse.second, dense.second) << density;
+    EXPECT_EQ(sparse.y_true, dense.y_true) << density;
+    EXPECT_EQ(sparse.y_score, dense.y_score) << density;
+  }
+  torch::Tensor asymmetric = torch::zeros({4, 4}, torch::kFloat64);
+  asymmetric[0][1] = 1.0;
+  ReconstructionOptions balanced;
+  balanced.negatives = NegativePairs::Balanced;
+  EXPECT_THROW(scored_pairs(torch::randn({4, 2}, torch::kFloat64), asymmetric.to_sparse(), balanced), Error);
+  EXPECT_THROW(scored_pairs(torch::randn({4, 2}, torch::kFloat64), torch::eye(4).to_sparse(), balanced), Error);
+}
+
 TEST(Reconstruction, RefusesAsymmetricOrEdgelessGraphs) {
   const Graph g = two_groups();
   torch::Tensor asymmetric = g.a.clone();

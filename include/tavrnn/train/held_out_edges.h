@@ -36,6 +36,11 @@ namespace detail {
 // torch::randperm(n, generator).narrow(0, 0, k), and the generator advanced
 // as randperm advances it, in O(k) memory (the sparse path's non-edges).
 torch::Tensor randperm_prefix(int64_t n, int64_t k, at::Generator& generator);
+// The non-edges i < j of a graph at the given ranks of their row-major
+// enumeration ([k, 2] pairs), found from its upper edges alone (row-major
+// COO rows and columns, i < j): no N' x N' tensor.
+torch::Tensor non_edges_at(const torch::Tensor& ranks, const torch::Tensor& upper_rows,
+                           const torch::Tensor& upper_columns, int64_t n);
 }  // namespace detail
 
 // The validation scores of one epoch: the decoder's logits mu_i . mu_j on the
