@@ -173,7 +173,16 @@ FilteredCorrelation filter_outside_bounds(const torch::Tensor& r, double low, do
                     "dimensions",
                     r.dim()));
   }
-  const auto [values, vectors] = torch::linalg_eigh(r);
+  // LAPACK's ssyevd reports its workspace size (1 + 6N + 2N^2 elements) as
+  // a float, which can round it below the minimum it then demands once the
+  // size passes 2^24 (N >= 2,895; at N = 10,000: "SSYEVD parameter number 8
+  // had an illegal value"). Such float32 matrices are decomposed in float64.
+  const bool widen = r.scalar_type() == torch::kFloat32 && r.size(0) >= kFloatEighLimit;
+  auto [values, vectors] = torch::linalg_eigh(widen ? r.to(torch::kFloat64) : r);
+  if (widen) {
+    values = values.to(torch::kFloat32);
+    vectors = vectors.to(torch::kFloat32);
+  }
   const torch::Tensor keep = values.lt(low).logical_or_(values.gt(high));
   const torch::Tensor kept_values = values * keep.to(values.scalar_type());
   const torch::Tensor rebuilt = torch::matmul(vectors * kept_values.unsqueeze(0), vectors.t());

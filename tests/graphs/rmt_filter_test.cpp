@@ -95,6 +95,25 @@ TEST(FilterOutsideBounds, ResultIsACorrelationMatrixWithoutNaN) {
   EXPECT_LT(f.components_kept, 30u);
 }
 
+TEST(FilterOutsideBounds, LargeFloat32MatricesAreFilteredAsFloat64) {
+  // From 2,895 units LAPACK's workspace size no longer fits a float exactly
+  // and may round below ssyevd's own minimum (10,000 units: "SSYEVD
+  // parameter number 8 had an illegal value"); such matrices go through
+  // float64 and must give float64's result.
+  const int64_t n = kFloatEighLimit;
+  const torch::Tensor y = poisson(n, 4000, 0.8, 5, torch::kFloat32);  // L > N: r of full rank
+  const torch::Tensor r = pearson_correlation(y).r;
+  // Bounds inside the bulk, so that both tails of the spectrum are kept.
+  const FilteredCorrelation f = filter_outside_bounds(r, 0.5, 1.5);
+  const FilteredCorrelation wide = filter_outside_bounds(r.to(torch::kFloat64), 0.5, 1.5);
+  EXPECT_EQ(f.r.scalar_type(), torch::kFloat32);
+  EXPECT_EQ(f.components_kept, wide.components_kept);
+  EXPECT_GT(f.components_kept, 0u);
+  EXPECT_LT(f.components_kept, static_cast<std::size_t>(n));
+  EXPECT_FALSE(f.r.isnan().any().item<bool>());
+  EXPECT_LT((f.r.to(torch::kFloat64) - wide.r).abs().max().item<double>(), 1e-4);
+}
+
 TEST(ShuffleSurrogates, SameSeedSameBoundsOtherSeedOrWindowOtherBounds) {
   const torch::Tensor y = poisson(20, 120, 0.9, 4);
   const RandomMatrixFilter f(shuffle(60));

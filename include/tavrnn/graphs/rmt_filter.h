@@ -68,7 +68,9 @@ struct FilteredCorrelation {
 // r: [N, N] symmetric. Keeps the eigencomponents whose eigenvalue is
 // < low or > high, rebuilds R = V diag(kept) V^T, divides by
 // sqrt(R_ii R_jj), clips to [-1, 1], maps NaN (a unit with nothing kept)
-// to 0, and sets the diagonal to 1.
+// to 0, and sets the diagonal to 1. A float32 r of kFloatEighLimit units or
+// more is decomposed in float64 (LAPACK's float workspace query fails there).
+inline constexpr int64_t kFloatEighLimit = 2895;
 FilteredCorrelation filter_outside_bounds(const torch::Tensor& r, double low, double high);
 
 class RandomMatrixFilter {
