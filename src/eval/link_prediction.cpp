@@ -157,9 +157,7 @@ std::tuple<torch::Tensor, torch::Tensor, int64_t> balanced_pairs_sparse(const to
   const torch::Tensor a = adjacency.detach().to(torch::kCPU).coalesce();
   if (!nn::detail::is_symmetric(a)) throw Error("reconstruction: the adjacency is not symmetric");
   const int64_t n = a.size(0);
-  const torch::Tensor rows = a.indices()[0], columns = a.indices()[1];
-  const torch::Tensor upper = rows.lt(columns).logical_and_(a.values().ne(0));
-  const torch::Tensor edge_rows = rows.masked_select(upper), edge_columns = columns.masked_select(upper);
+  const auto [edge_rows, edge_columns] = train::detail::upper_edges(a);
   const int64_t edges = edge_rows.numel();
   const int64_t non_edges = n * (n - 1) / 2 - edges;
   if (edges == 0 || non_edges == 0) {

@@ -422,6 +422,38 @@ class SpikeTimeRows {
   std::size_t time_col_ = 1;
 };
 
+// The units of a spike-time CSV in order of first appearance, each with
+// its latest time so far, for the check that a unit's times ascend.
+class SpikeUnits {
+ public:
+  explicit SpikeUnits(const std::string& origin) : origin_(origin) {}
+
+  // The spike's unit index (a new unit gets the next one); with
+  // `require_sorted`, an Error when it comes before its unit's previous spike.
+  std::size_t add(const SpikeTimeRows::Spike& spike, bool require_sorted) {
+    auto [it, inserted] = index_of_.emplace(*spike.unit, ids.size());
+    if (inserted) {
+      ids.push_back(*spike.unit);
+      latest_.push_back(spike.time_s);
+    } else if (require_sorted && spike.time_s < latest_[it->second]) {
+      throw Error(
+          fmt::format("reading {} line {}: unit '{}': expected spike times in ascending order, "
+                      "found {} after {}",
+                      origin_, spike.line, *spike.unit, spike.time_s, latest_[it->second]));
+    }
+    latest_[it->second] = std::max(latest_[it->second], spike.time_s);
+    return it->second;
+  }
+  std::size_t index(const std::string& unit) const { return index_of_.at(unit); }
+
+  std::vector<std::string> ids;
+
+ private:
+  const std::string& origin_;
+  std::unordered_map<std::string, std::size_t> index_of_;
+  std::vector<double> latest_;
+};
+
 }  // namespace
 
 std::vector<std::string> read_csv_header(const std::filesystem::path& path) {
@@ -453,26 +485,17 @@ std::vector<CsvRow> parse_csv_rows_in_pieces(const std::string& text, std::size_
 SpikeTrains read_spike_times_csv(const std::filesystem::path& path, bool require_sorted) {
   const std::string origin = path.string();
   SpikeTimeRows rows(origin);
+  SpikeUnits units(origin);
   SpikeTrains trains;
-  std::unordered_map<std::string, std::size_t> index_of;
   for_each_row_of_file(path, origin, [&](const CsvRow& row) {
     const auto spike = rows.read(row);
     if (!spike) return;
-    auto [it, inserted] = index_of.emplace(*spike->unit, trains.unit_ids.size());
-    if (inserted) {
-      trains.unit_ids.push_back(*spike->unit);
-      trains.times_s.emplace_back();
-    }
-    auto& times = trains.times_s[it->second];
-    if (require_sorted && !times.empty() && spike->time_s < times.back()) {
-      throw Error(
-          fmt::format("reading {} line {}: unit '{}': expected spike times in ascending order, "
-                      "found {} after {}",
-                      origin, spike->line, *spike->unit, spike->time_s, times.back()));
-    }
-    times.push_back(spike->time_s);
+    const std::size_t u = units.add(*spike, require_sorted);
+    if (u == trains.times_s.size()) trains.times_s.emplace_back();
+    trains.times_s[u].push_back(spike->time_s);
   });
   rows.require_spikes();
+  trains.unit_ids = std::move(units.ids);
   if (!require_sorted) {
     for (auto& times : trains.times_s) std::sort(times.begin(), times.end());
   }
@@ -483,37 +506,27 @@ SpikeCounts bin_spike_times_csv(const std::filesystem::path& path, const Binning
   const std::string origin = path.string();
   // First pass: the units in order of appearance, each unit's times in
   // ascending order, and the last spike (the default end of the range).
-  SpikeCounts out;
-  std::unordered_map<std::string, std::size_t> index_of;
-  std::vector<double> last_time;
+  SpikeUnits units(origin);
   std::optional<double> last_spike;
   {
     SpikeTimeRows rows(origin);
     for_each_row_of_file(path, origin, [&](const CsvRow& row) {
       const auto spike = rows.read(row);
       if (!spike) return;
-      auto [it, inserted] = index_of.emplace(*spike->unit, out.unit_ids.size());
-      if (inserted) {
-        out.unit_ids.push_back(*spike->unit);
-        last_time.push_back(spike->time_s);
-      } else if (spike->time_s < last_time[it->second]) {
-        throw Error(
-            fmt::format("reading {} line {}: unit '{}': expected spike times in ascending order, "
-                        "found {} after {}",
-                        origin, spike->line, *spike->unit, spike->time_s, last_time[it->second]));
-      }
-      last_time[it->second] = spike->time_s;
+      units.add(*spike, /*require_sorted=*/true);
       last_spike = std::max(last_spike.value_or(spike->time_s), spike->time_s);
     });
     rows.require_spikes();
   }
   // Second pass: straight into the counts.
-  SpikeBinner binner(out.unit_ids.size(), options, last_spike, origin);
+  SpikeBinner binner(units.ids.size(), options, last_spike, origin);
   SpikeTimeRows rows(origin);
   for_each_row_of_file(path, origin, [&](const CsvRow& row) {
-    if (const auto spike = rows.read(row)) binner.add(index_of.at(*spike->unit), spike->time_s);
+    if (const auto spike = rows.read(row)) binner.add(units.index(*spike->unit), spike->time_s);
   });
+  SpikeCounts out;
   out.activity = std::move(binner).finish();
+  out.unit_ids = std::move(units.ids);
   return out;
 }
 

@@ -250,13 +250,18 @@ ElementKind File::element_kind(const std::string& dataset) const {
   return kind_of(type.get());
 }
 
-std::vector<double> File::read_doubles(const std::string& dataset) const {
+Handle File::open_numeric_dataset(const std::string& dataset) const {
   Handle d = open_dataset(dataset);
   Handle type(H5Dget_type(d.get()), H5Tclose);
   const ElementKind kind = kind_of(type.get());
   if (kind != ElementKind::Integer && kind != ElementKind::Float) {
     fail(dataset, fmt::format("expected numbers, found {}", element_kind_name(kind)));
   }
+  return d;
+}
+
+std::vector<double> File::read_doubles(const std::string& dataset) const {
+  Handle d = open_numeric_dataset(dataset);
   Handle space(H5Dget_space(d.get()), H5Sclose);
   std::vector<double> values(element_count(space.get()));
   if (!values.empty() &&
@@ -268,12 +273,7 @@ std::vector<double> File::read_doubles(const std::string& dataset) const {
 
 std::vector<double> File::read_doubles(const std::string& dataset, std::size_t offset,
                                        std::size_t count) const {
-  Handle d = open_dataset(dataset);
-  Handle type(H5Dget_type(d.get()), H5Tclose);
-  const ElementKind kind = kind_of(type.get());
-  if (kind != ElementKind::Integer && kind != ElementKind::Float) {
-    fail(dataset, fmt::format("expected numbers, found {}", element_kind_name(kind)));
-  }
+  Handle d = open_numeric_dataset(dataset);
   Handle space(H5Dget_space(d.get()), H5Sclose);
   if (H5Sget_simple_extent_ndims(space.get()) != 1) fail(dataset, "expected a 1-D dataset");
   const std::size_t n = element_count(space.get());

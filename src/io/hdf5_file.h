@@ -75,6 +75,8 @@ class File {
 
  private:
   Handle open_dataset(const std::string& path) const;
+  // The dataset, checked to hold integers or floats (read as doubles).
+  Handle open_numeric_dataset(const std::string& dataset) const;
   std::string name_;
   Handle file_;
 };

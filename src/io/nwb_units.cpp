@@ -43,24 +43,44 @@ std::vector<std::vector<std::pair<double, double>>> read_obs_intervals(const hdf
   return out;
 }
 
+// A Units table's ragged spike_times column: where it is, for how many units.
+struct SpikeTimesColumn {
+  std::string table;
+  std::string times;
+  std::size_t n_units = 0;
+};
+
+SpikeTimesColumn find_spike_times(const hdf5::File& file, const std::string& table_name) {
+  SpikeTimesColumn column;
+  column.table = find_units_table(file, table_name);
+  column.n_units = nwb::table_rows(file, column.table);
+  column.times = nwb::join(column.table, "spike_times");
+  if (!file.is_dataset(column.times)) {
+    file.fail(column.table, "expected a 'spike_times' column (Units table), found none");
+  }
+  return column;
+}
+
+std::vector<std::string> read_unit_ids(const hdf5::File& file, const std::string& table) {
+  std::vector<std::string> ids;
+  for (std::int64_t id : file.read_int64s(nwb::join(table, "id"))) ids.push_back(std::to_string(id));
+  return ids;
+}
+
 }  // namespace
 
 NwbUnits read_nwb_units(const fs::path& path, const std::string& table_name) {
   const hdf5::File file(path);
-  const std::string table = find_units_table(file, table_name);
-  const std::size_t n_units = nwb::table_rows(file, table);
-  const std::string times_path = nwb::join(table, "spike_times");
-  if (!file.is_dataset(times_path)) {
-    file.fail(table, "expected a 'spike_times' column (Units table), found none");
-  }
+  const SpikeTimesColumn column = find_spike_times(file, table_name);
+  const std::string& table = column.table;
+  const std::string& times_path = column.times;
+  const std::size_t n_units = column.n_units;
   std::vector<double> times = file.read_doubles(times_path);  // the one bulk read
   const auto offsets = nwb::checked_index(file, times_path + "_index", n_units, times.size());
 
   NwbUnits units;
   units.table_path = table;
-  for (std::int64_t id : file.read_int64s(nwb::join(table, "id"))) {
-    units.trains.unit_ids.push_back(std::to_string(id));
-  }
+  units.trains.unit_ids = read_unit_ids(file, table);
   units.trains.times_s.resize(n_units);
   std::size_t begin = 0;
   for (std::size_t u = 0; u < n_units; ++u) {
@@ -80,22 +100,18 @@ NwbUnits read_nwb_units(const fs::path& path, const std::string& table_name) {
 NwbSpikeCounts bin_nwb_units(const fs::path& path, const std::string& table_name,
                              const BinningOptions& options, std::size_t piece_values) {
   const hdf5::File file(path);
+  const SpikeTimesColumn column = find_spike_times(file, table_name);
+  const std::string& times_path = column.times;
+  const std::size_t n_units = column.n_units;
   NwbSpikeCounts out;
-  out.table_path = find_units_table(file, table_name);
-  const std::size_t n_units = nwb::table_rows(file, out.table_path);
-  const std::string times_path = nwb::join(out.table_path, "spike_times");
-  if (!file.is_dataset(times_path)) {
-    file.fail(out.table_path, "expected a 'spike_times' column (Units table), found none");
-  }
+  out.table_path = column.table;
   const std::vector<std::size_t> shape = file.shape(times_path);
   if (shape.size() != 1) {
     file.fail(times_path, fmt::format("expected one dimension (the ragged column), found {}", shape.size()));
   }
   const std::size_t n_times = shape[0];
   const auto offsets = nwb::checked_index(file, times_path + "_index", n_units, n_times);
-  for (std::int64_t id : file.read_int64s(nwb::join(out.table_path, "id"))) {
-    out.unit_ids.push_back(std::to_string(id));
-  }
+  out.unit_ids = read_unit_ids(file, out.table_path);
   if (out.unit_ids.size() != n_units) {
     file.fail(nwb::join(out.table_path, "id"),
               fmt::format("expected {} ids (one per unit), found {}", n_units, out.unit_ids.size()));

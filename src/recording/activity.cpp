@@ -46,12 +46,7 @@ Activity::Activity(std::size_t n_units, std::size_t n_bins, std::vector<double> 
 }
 
 Activity Activity::zeros(std::size_t n_units, std::size_t n_bins) {
-  Activity activity;
-  activity.n_units_ = n_units;
-  activity.n_bins_ = n_bins;
-  activity.storage_ = Storage::UInt8;
-  activity.bytes_.assign(n_units * n_bins, 0);
-  return activity;
+  return from_bytes(n_units, n_bins, std::vector<std::uint8_t>(n_units * n_bins, 0));
 }
 
 Activity Activity::from_bytes(std::size_t n_units, std::size_t n_bins, std::vector<std::uint8_t> counts) {

@@ -52,6 +52,12 @@ torch::Tensor randperm_prefix(int64_t n, int64_t k, at::Generator& generator) {
 // The pairs i < j with A_ij = 0, in the row-major order of the dense path's
 // enumeration, at the given ranks, found from the edges alone (the dense
 // list has N'^2 / 2 entries: 800 MB at N' = 10,000).
+std::pair<torch::Tensor, torch::Tensor> upper_edges(const torch::Tensor& coalesced) {
+  const torch::Tensor rows = coalesced.indices()[0], columns = coalesced.indices()[1];
+  const torch::Tensor upper = rows.lt(columns).logical_and_(coalesced.values().ne(0));
+  return {rows.masked_select(upper), columns.masked_select(upper)};
+}
+
 torch::Tensor non_edges_at(const torch::Tensor& ranks, const torch::Tensor& upper_rows,
                            const torch::Tensor& upper_columns, int64_t n) {
   const auto edges_per_row = torch::bincount(upper_rows, {}, n);
@@ -125,8 +131,7 @@ torch::Tensor hold_out_sparse(const torch::Tensor& a_any, double fraction, at::G
   const auto a = a_any.to(torch::kCPU).coalesce();
   const int64_t n = a.size(0);
   const auto rows = a.indices()[0], columns = a.indices()[1];
-  const auto upper = rows.lt(columns).logical_and_(a.values().ne(0));
-  const auto upper_rows = rows.masked_select(upper), upper_columns = columns.masked_select(upper);
+  const auto [upper_rows, upper_columns] = detail::upper_edges(a);
   const auto edge_pairs = torch::stack({upper_rows, upper_columns}, 1);
   const int64_t edges = edge_pairs.size(0);
   const int64_t non_edges = n * (n - 1) / 2 - edges;

@@ -6,6 +6,7 @@
 // every held-out pair is left out of the reconstruction loss, so how well the
 // decoder ranks them is a score no training step has looked at.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <ATen/core/Generator.h>
@@ -36,6 +37,9 @@ namespace detail {
 // torch::randperm(n, generator).narrow(0, 0, k), and the generator advanced
 // as randperm advances it, in O(k) memory (the sparse path's non-edges).
 torch::Tensor randperm_prefix(int64_t n, int64_t k, at::Generator& generator);
+// The edges i < j with a nonzero weight of a coalesced sparse COO matrix,
+// in row-major order: {rows, columns}.
+std::pair<torch::Tensor, torch::Tensor> upper_edges(const torch::Tensor& coalesced);
 // The non-edges i < j of a graph at the given ranks of their row-major
 // enumeration ([k, 2] pairs), found from its upper edges alone (row-major
 // COO rows and columns, i < j): no N' x N' tensor.
