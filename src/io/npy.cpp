@@ -408,6 +408,81 @@ NdArray parse_npy(std::string_view bytes, const std::string& origin) {
   return array;
 }
 
+NpyReader::NpyReader(Source source, std::string origin) : source_(std::move(source)), origin_(std::move(origin)) {
+  // Magic, version and the header's length first (12 bytes cover both
+  // versions' length fields; numpy pads every header to 64 bytes), then
+  // the rest of the header.
+  std::string prefix(12, '\0');
+  prefix.resize(source_(prefix.data(), prefix.size()));
+  std::size_t total = prefix.size();
+  if (prefix.size() >= 10 && prefix.substr(0, kMagic.size()) == kMagic) {
+    const std::size_t length_bytes = static_cast<unsigned char>(prefix[6]) == 1 ? 2 : 4;
+    std::size_t header_length = 0;
+    for (std::size_t k = length_bytes; k-- > 0 && 8 + k < prefix.size();)
+      header_length = (header_length << 8) | static_cast<unsigned char>(prefix[8 + k]);
+    total = 8 + length_bytes + header_length;
+  }
+  if (total > prefix.size()) {
+    const std::size_t had = prefix.size();
+    prefix.resize(total);
+    std::size_t got = had;
+    while (got < total) {
+      const std::size_t n = source_(prefix.data() + got, total - got);
+      if (n == 0) break;
+      got += n;
+    }
+    prefix.resize(got);
+  }
+  const NpyLayout layout = read_layout(prefix, origin_);
+  if (layout.type.dtype == DType::String) {
+    throw Error(fmt::format("reading {}: expected a numeric array, found strings ('{}')", origin_,
+                            layout.header.descr));
+  }
+  if (layout.header.fortran_order && layout.header.shape.size() > 1) {
+    throw Error(fmt::format("reading {}: expected C order to read it in pieces, found Fortran order",
+                            origin_));
+  }
+  // Bytes of the data that came with the header (none unless it was short).
+  if (prefix.size() > layout.data_offset) {
+    throw Error(fmt::format("reading {}: truncated .npy header", origin_));
+  }
+  dtype_ = layout.type.dtype;
+  shape_ = layout.header.shape;
+  itemsize_ = layout.type.itemsize;
+  count_ = layout.count;
+  swap_ = layout.type.swap;
+}
+
+void NpyReader::fill(char* out, std::size_t size, const char* what) {
+  std::size_t got = 0;
+  while (got < size) {
+    const std::size_t n = source_(out + got, size - got);
+    if (n == 0) {
+      throw Error(fmt::format("reading {}: truncated data: the array ends {} bytes early ({})", origin_,
+                              size - got, what));
+    }
+    got += n;
+  }
+}
+
+NdArray NpyReader::next(std::size_t n) {
+  if (n > remaining()) {
+    throw Error(fmt::format("reading {}: asked for {} more elements, only {} of {} remain", origin_, n,
+                            remaining(), count_));
+  }
+  NdArray array;
+  array.dtype = dtype_;
+  array.shape = {n};
+  array.bytes.resize(n * itemsize_);
+  fill(reinterpret_cast<char*>(array.bytes.data()), array.bytes.size(),
+       fmt::format("elements {} to {}", read_, read_ + n).c_str());
+  if (swap_) reverse_items(array.bytes.data(), n, itemsize_);
+  if (dtype_ == DType::Bool)
+    for (auto& b : array.bytes) b = b != 0 ? 1 : 0;
+  read_ += n;
+  return array;
+}
+
 NdArray read_npy(const std::filesystem::path& path) {
   return parse_npy(read_file_bytes(path), path.string());
 }

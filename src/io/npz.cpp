@@ -95,6 +95,15 @@ std::time_t zip_epoch() {
   return std::mktime(&tm);
 }
 
+// `key` is not among `present` (a map keyed by the names there are).
+template <typename Map>
+Error missing_array(const std::filesystem::path& path, const std::string& key, const Map& present) {
+  std::string names;
+  for (const auto& entry : present) names += (names.empty() ? "" : ", ") + entry.first;
+  return Error(fmt::format("reading {}: missing array '{}' (found: {})", path.string(), key,
+                           names.empty() ? "no arrays" : names));
+}
+
 }  // namespace
 
 NpzArrays read_npz(const std::filesystem::path& path) {
@@ -144,14 +153,98 @@ NpzArrays read_npz(const std::filesystem::path& path) {
   return arrays;
 }
 
+struct NpzReader::Impl {
+  std::filesystem::path path;
+  std::shared_ptr<zip_t> archive;
+  std::map<std::string, zip_uint64_t> members;  // key -> index
+
+  zip_uint64_t index(const std::string& key) const {
+    const auto found = members.find(key);
+    if (found != members.end()) return found->second;
+    throw missing_array(path, key, members);
+  }
+};
+
+NpzReader::NpzReader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  const std::string name = path.string();
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw Error(fmt::format("reading {}: cannot open: {}", name, ec.message()));
+  if (size == 0) throw Error(fmt::format("reading {}: empty file, expected an .npz (zip) archive", name));
+  int code = 0;
+  zip_t* raw = zip_open(name.c_str(), ZIP_RDONLY, &code);
+  if (raw == nullptr) {
+    zip_error_t error;
+    zip_error_init_with_code(&error, code);
+    const std::string what = describe_open_error(&error);
+    zip_error_fini(&error);
+    throw Error(fmt::format("reading {}: {}", name, what));
+  }
+  impl_->archive.reset(raw, zip_discard);
+  const zip_int64_t entries = zip_get_num_entries(raw, 0);
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    const auto index = static_cast<zip_uint64_t>(i);
+    const char* raw_name = zip_get_name(raw, index, 0);
+    if (raw_name == nullptr) {
+      throw Error(fmt::format("reading {}: cannot read the name of member {}: {}", name, i, zip_strerror(raw)));
+    }
+    const std::string member = raw_name;
+    if (!ends_with(member, kSuffix)) continue;
+    const std::string key = member.substr(0, member.size() - kSuffix.size());
+    if (!impl_->members.emplace(key, index).second) {
+      throw Error(fmt::format("reading {}: expected one member '{}', found several", name, member));
+    }
+  }
+}
+
+NpzReader::~NpzReader() = default;
+NpzReader::NpzReader(NpzReader&&) noexcept = default;
+NpzReader& NpzReader::operator=(NpzReader&&) noexcept = default;
+
+const std::filesystem::path& NpzReader::path() const { return impl_->path; }
+
+std::vector<std::string> NpzReader::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [key, index] : impl_->members) out.push_back(key);
+  return out;
+}
+
+bool NpzReader::has(const std::string& key) const { return impl_->members.count(key) > 0; }
+
+NdArray NpzReader::read(const std::string& key) const {
+  const std::string origin = fmt::format("{}: array '{}'", impl_->path.string(), key);
+  return parse_npy(read_member(impl_->archive.get(), impl_->index(key), origin), origin);
+}
+
+NpyReader NpzReader::stream(const std::string& key) const {
+  const std::string origin = fmt::format("{}: array '{}'", impl_->path.string(), key);
+  zip_t* archive = impl_->archive.get();
+  zip_file_t* opened = zip_fopen_index(archive, impl_->index(key), 0);
+  if (opened == nullptr) {
+    throw Error(fmt::format("reading {}: cannot open the member: {}", origin, zip_strerror(archive)));
+  }
+  // The member keeps the archive open, however long it outlives the reader.
+  std::shared_ptr<zip_file_t> file(opened, [archive_kept = impl_->archive](zip_file_t* f) { zip_fclose(f); });
+  // libzip checks the CRC when the last byte has been read: a damaged member
+  // fails there, as in read_member.
+  return NpyReader(
+      [file, origin](char* out, std::size_t size) -> std::size_t {
+        const zip_int64_t n = zip_fread(file.get(), out, size);
+        if (n < 0) {
+          throw Error(fmt::format("reading {}: cannot decompress the member: {}", origin,
+                                  zip_file_strerror(file.get())));
+        }
+        return static_cast<std::size_t>(n);
+      },
+      origin);
+}
+
 const NdArray& require_array(const NpzArrays& arrays, const std::string& key,
                              const std::filesystem::path& path) {
   const auto found = arrays.find(key);
   if (found != arrays.end()) return found->second;
-  std::string present;
-  for (const auto& [name, array] : arrays) present += (present.empty() ? "" : ", ") + name;
-  throw Error(fmt::format("reading {}: missing array '{}' (found: {})", path.string(), key,
-                          present.empty() ? "no arrays" : present));
+  throw missing_array(path, key, arrays);
 }
 
 void write_npz(const std::filesystem::path& path,

@@ -266,4 +266,53 @@ TEST_F(Npz, WritingIntoAMissingDirectoryNamesIt) {
 }
 
 }  // namespace
+TEST_F(Npz, ReaderReadsOneArrayWholeOrInPiecesAsReadNpzDoes) {
+  std::vector<double> values(1000);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = 0.5 * static_cast<double>(i) - 7.25;
+  auto arrays = sample_arrays();
+  arrays.emplace_back("big", NdArray::from_doubles(values, {10, 100}));
+  write_npz(file("rec.npz"), arrays, true);
+  const NpzArrays whole = read_npz(file("rec.npz"));
+  const NpzReader reader(file("rec.npz"));
+  EXPECT_EQ(reader.keys(), (std::vector<std::string>{"activity", "big", "bin_width_s", "empty", "labels", "unit_ids"}));
+  EXPECT_TRUE(reader.has("big"));
+  EXPECT_FALSE(reader.has("small"));
+  for (const auto& [key, array] : whole) {
+    const NdArray one = reader.read(key);
+    EXPECT_EQ(one.bytes, array.bytes) << key;
+    EXPECT_EQ(one.strings, array.strings) << key;
+    EXPECT_EQ(one.shape, array.shape) << key;
+  }
+  // In pieces of 1, 299 and 700 elements, twice (each stream starts afresh).
+  for (int pass = 0; pass < 2; ++pass) {
+    NpyReader stream = reader.stream("big");
+    EXPECT_EQ(stream.dtype(), DType::Float64);
+    EXPECT_EQ(stream.shape(), (std::vector<std::size_t>{10, 100}));
+    std::vector<unsigned char> joined;
+    for (const std::size_t n : {std::size_t{1}, std::size_t{299}, std::size_t{700}}) {
+      const NdArray piece = stream.next(n);
+      EXPECT_EQ(piece.shape, (std::vector<std::size_t>{n}));
+      joined.insert(joined.end(), piece.bytes.begin(), piece.bytes.end());
+    }
+    EXPECT_EQ(stream.remaining(), 0u);
+    EXPECT_EQ(joined, whole.at("big").bytes);
+    EXPECT_CONTAINS(error_of([&] { stream.next(1); }), "asked for 1 more elements, only 0 of 1000 remain");
+  }
+  EXPECT_CONTAINS(error_of([&] { reader.stream("labels"); }), "expected a numeric array, found strings");
+  EXPECT_CONTAINS(error_of([&] { reader.read("small"); }), "missing array 'small' (found: activity, big");
+  EXPECT_CONTAINS(error_of([&] { NpzReader(file("none.npz")); }), "reading " + file("none.npz").string());
+}
+
+TEST_F(Npz, StreamedMemberThatEndsEarlyOrIsCorruptIsAClearError) {
+  // A header that promises 8 doubles over the data of 4.
+  std::string data = serialize_npy(NdArray::from_doubles({1, 2, 3, 4, 5, 6, 7, 8}, {8}));
+  const std::string cut = data.substr(0, data.size() - 32);
+  write_zip(file("cut.npz"), {{"x.npy", cut}});
+  NpyReader stream = NpzReader(file("cut.npz")).stream("x");
+  EXPECT_EQ(stream.next(2).shape, (std::vector<std::size_t>{2}));
+  const std::string message = error_of([&] { stream.next(6); });
+  EXPECT_CONTAINS(message, "cut.npz: array 'x'");
+  EXPECT_CONTAINS(message, "truncated data");
+}
+
 }  // namespace tavrnn::io
