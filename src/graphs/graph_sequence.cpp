@@ -69,6 +69,39 @@ GraphSequence::GraphSequence(std::vector<Graph> graphs, std::vector<WindowGraphI
   rate_scale_ = rate_scale(info_, n_units_);
 }
 
+GraphSequence GraphSequence::without_graphs(std::vector<WindowGraphInfo> info, GraphSequenceSettings settings,
+                                            std::size_t n_units, double bin_width_s) {
+  GraphSequence header({}, {}, std::move(settings), n_units, bin_width_s);
+  header.info_ = std::move(info);
+  header.has_graphs_ = false;
+  header.rate_scale_ = rate_scale(header.info_, n_units);
+  return header;
+}
+
+GraphSequence GraphSequence::with_graphs(std::size_t begin, std::vector<Graph> graphs) const {
+  if (begin > size() || graphs.size() > size() - begin) {
+    throw Error(fmt::format("graph sequence: windows {} to {} of a sequence of {}", begin,
+                            begin + graphs.size(), size()));
+  }
+  const auto first = info_.begin() + static_cast<std::ptrdiff_t>(begin);
+  std::vector<WindowGraphInfo> info(first, first + static_cast<std::ptrdiff_t>(graphs.size()));
+  GraphSequence part(std::move(graphs), std::move(info), settings_, n_units_, bin_width_s_);
+  part.rate_scale_ = rate_scale_;
+  part.unit_ids = unit_ids;
+  part.groups = groups;
+  part.label_names = label_names;
+  return part;
+}
+
+const Graph& GraphSequence::graph(std::size_t t) const {
+  if (!has_graphs_) {
+    throw Error(fmt::format("graph sequence: window {}: its graph was not loaded (this sequence holds the "
+                            "windows' infos only; read the graphs with GraphFileReader)",
+                            t));
+  }
+  return graphs_.at(t);
+}
+
 std::optional<std::size_t> GraphSequence::history_node_index() const {
   if (!settings_.history_node) return std::nullopt;
   return n_units_;
@@ -161,6 +194,7 @@ torch::Tensor GraphSequence::features(std::size_t t) const {
 }
 
 GraphSequence GraphSequence::to(torch::Device device, torch::ScalarType dtype) const {
+  if (!has_graphs_) return *this;
   std::vector<Graph> moved;
   moved.reserve(graphs_.size());
   std::vector<WindowGraphInfo> info = info_;

@@ -1,5 +1,5 @@
-// graphs.npz: save_graph_sequence / load_graph_sequence. The keys are
-// documented in docs/formats.md; keep the two in step.
+// graphs.npz: save_graph_sequence (the reader is graph_file_reader.cpp). The
+// keys are documented in docs/formats.md; keep the three in step.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 #include <map>
 
 #include "tavrnn/util/error.h"
+#include "graph_file_format.h"
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/io/npz.h"
 #include "tavrnn/util/ndarray_tensor.h"
@@ -18,9 +19,6 @@ using io::DType;
 using io::NdArray;
 using Arrays = std::vector<std::pair<std::string, NdArray>>;
 
-constexpr const char* kFormat = "tavrnn-graphs";
-// 2: sparse windows may be stored as edge lists (edge_*), W on edges only.
-constexpr std::int64_t kFormatVersion = 2;
 
 NdArray string_scalar(const std::string& value) { return NdArray::from_strings({value}, {}); }
 NdArray int_scalar(std::int64_t value) { return NdArray::from_int64s({value}, {}); }
@@ -49,53 +47,6 @@ const char* degeneracy_name(GraphDegeneracy d) {
   }
   return "none";
 }
-
-// Reading: every access names the file, the key, what was expected and found.
-class Reader {
- public:
-  explicit Reader(const std::filesystem::path& path) : path_(path), arrays_(io::read_npz(path)) {}
-
-  bool has(const std::string& key) const { return arrays_.count(key) > 0; }
-  const NdArray& raw(const std::string& key) const {
-    return io::require_array(arrays_, key, path_);
-  }
-  const NdArray& get(const std::string& key, DType dtype,
-                     const std::vector<std::size_t>& shape) const {
-    const NdArray& a = raw(key);
-    if (a.dtype != dtype || a.shape != shape) {
-      NdArray expected;
-      expected.shape = shape;
-      throw Error(fmt::format("reading {}: key '{}': expected {} of shape {}, found {} of shape {}",
-                              path_.string(), key, io::dtype_name(dtype), expected.shape_string(),
-                              io::dtype_name(a.dtype), a.shape_string()));
-    }
-    return a;
-  }
-  std::string string(const std::string& key) const {
-    return get(key, DType::String, {}).strings.at(0);
-  }
-  std::int64_t integer(const std::string& key) const {
-    return get(key, DType::Int64, {}).as_int64(0);
-  }
-  double real(const std::string& key) const { return get(key, DType::Float64, {}).as_double(0); }
-  std::vector<std::int64_t> integers(const std::string& key, std::size_t n) const {
-    return get(key, DType::Int64, {n}).to_int64s();
-  }
-  std::vector<double> reals(const std::string& key, std::size_t n) const {
-    return get(key, DType::Float64, {n}).to_doubles();
-  }
-  std::vector<std::string> strings(const std::string& key, std::size_t n) const {
-    return get(key, DType::String, {n}).strings;
-  }
-  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw Error(fmt::format("reading {}: key '{}': {}", path_.string(), key, what));
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-  io::NpzArrays arrays_;
-};
 
 // Every window sparse: A as one edge list (int32 rows and columns, per-window
 // offsets; scipy.sparse.coo_matrix reads a window directly), W as its values
@@ -140,80 +91,14 @@ void write_graphs(const GraphSequence& sequence, Arrays& arrays) {
   if (!w.empty()) arrays.emplace_back("W", to_ndarray(torch::stack(w)));
 }
 
-// The edge lists of version 2 (write_graphs): every window sparse COO, W
-// whole or on the same indices. Checked entry by entry, since a wrong
-// index would otherwise surface far from the file.
-void read_edge_lists(const Reader& in, std::size_t nodes, bool weights_on_edges, std::vector<Graph>& graphs,
-                     std::vector<WindowGraphInfo>& infos) {
-  const std::size_t T = graphs.size();
-  const std::vector<std::int64_t> offsets = in.integers("edge_offsets", T + 1);
-  if (offsets[0] != 0) in.fail("edge_offsets", fmt::format("expected 0 first, found {}", offsets[0]));
-  for (std::size_t t = 0; t < T; ++t) {
-    if (offsets[t + 1] < offsets[t]) {
-      in.fail("edge_offsets", fmt::format("expected non-decreasing offsets, found {} after {} (window {})",
-                                          offsets[t + 1], offsets[t], t));
-    }
-  }
-  const auto E = static_cast<std::size_t>(offsets[T]);
-  const std::string origin = "reading " + in.path().string();
-  const torch::Tensor rows = to_tensor(in.get("edge_rows", DType::Int32, {E}), torch::kInt64, origin);
-  const torch::Tensor columns = to_tensor(in.get("edge_columns", DType::Int32, {E}), torch::kInt64, origin);
-  const std::int64_t* r = rows.data_ptr<std::int64_t>();
-  const std::int64_t* c = columns.data_ptr<std::int64_t>();
-  const auto n = static_cast<std::int64_t>(nodes);
-  for (std::size_t t = 0; t < T; ++t) {
-    for (auto e = offsets[t]; e < offsets[t + 1]; ++e) {
-      if (r[e] < 0 || r[e] >= n || c[e] < 0 || c[e] >= n) {
-        in.fail(r[e] < 0 || r[e] >= n ? "edge_rows" : "edge_columns",
-                fmt::format("window {}, entry {}: expected node indices in [0, {}), found ({}, {})", t, e, n,
-                            r[e], c[e]));
-      }
-      if (e > offsets[t] && r[e] * n + c[e] <= r[e - 1] * n + c[e - 1]) {
-        in.fail("edge_rows", fmt::format("window {}, entry {}: expected entries in row-major order without "
-                                         "repeats, found ({}, {}) after ({}, {})",
-                                         t, e, r[e], c[e], r[e - 1], c[e - 1]));
-      }
-    }
-  }
-  torch::Tensor values, w;
-  torch::ScalarType dtype;
-  const auto floating = [&](const char* key) {
-    const DType d = in.raw(key).dtype;
-    if (d != DType::Float32 && d != DType::Float64) {
-      in.fail(key, fmt::format("expected float32 or float64, found {}", io::dtype_name(d)));
-    }
-    return d;
-  };
-  if (weights_on_edges) {
-    values = to_tensor(in.get("edge_weights", floating("edge_weights"), {E}), origin + ": key 'edge_weights'");
-    dtype = values.scalar_type();
-  } else {
-    w = to_tensor(in.get("W", floating("W"), {T, nodes, nodes}), origin + ": key 'W'");
-    dtype = w.scalar_type();
-  }
-  const std::vector<std::int64_t> shape{n, n};
-  for (std::size_t t = 0; t < T; ++t) {
-    const auto begin = offsets[t], count = offsets[t + 1] - offsets[t];
-    const auto indices = torch::stack({rows.narrow(0, begin, count), columns.narrow(0, begin, count)});
-    graphs[t].adjacency =
-        torch::sparse_coo_tensor(indices, torch::ones({count}, torch::TensorOptions().dtype(dtype)), shape)
-            ._coalesced_(true);
-    graphs[t].weights = weights_on_edges
-                            ? torch::sparse_coo_tensor(indices, values.narrow(0, begin, count).clone(), shape)
-                                  ._coalesced_(true)
-                            : w[static_cast<std::int64_t>(t)].clone();
-    infos[t].storage = AdjacencyStorage::Sparse;
-  }
-}
-
 }  // namespace
 
 void save_graph_sequence(const std::filesystem::path& path, const GraphSequence& sequence) {
   const std::size_t T = sequence.size(), N = sequence.n_units(), nodes = sequence.n_nodes();
   const GraphSequenceSettings& s = sequence.settings();
   Arrays arrays;
-  arrays.emplace_back("format", string_scalar(kFormat));
-  arrays.emplace_back("format_version", int_scalar(kFormatVersion));
+  arrays.emplace_back("format", string_scalar(kGraphFileFormat));
+  arrays.emplace_back("format_version", int_scalar(kGraphFileFormatVersion));
   arrays.emplace_back("n_units", int_scalar(static_cast<std::int64_t>(N)));
   arrays.emplace_back("bin_width_s", NdArray::scalar(sequence.bin_width_s()));
   arrays.emplace_back("theta", NdArray::scalar(s.theta));
@@ -306,173 +191,6 @@ void save_graph_sequence(const std::filesystem::path& path, const GraphSequence&
                         NdArray::from_strings(sequence.label_names, {sequence.label_names.size()}));
   }
   io::write_npz(path, arrays, /*compress=*/true);
-}
-
-GraphSequence load_graph_sequence(const std::filesystem::path& path) {
-  const Reader in(path);
-  if (!in.has("format") || in.string("format") != kFormat) {
-    throw Error(
-        fmt::format("reading {}: expected a graphs file written by `tavrnn graphs` (key "
-                    "'format' = '{}'), found none",
-                    path.string(), kFormat));
-  }
-  if (const auto version = in.integer("format_version"); version < 1 || version > kFormatVersion) {
-    in.fail("format_version", fmt::format("expected 1 to {}, found {}", kFormatVersion, version));
-  }
-  GraphSequenceSettings s;
-  const std::int64_t n_units = in.integer("n_units");
-  if (n_units < 1) in.fail("n_units", fmt::format("expected at least 1, found {}", n_units));
-  const double bin_width_s = in.real("bin_width_s");
-  s.theta = in.real("theta");
-  s.history_node = in.get("history_node", DType::Bool, {}).as_int64(0) != 0;
-  const std::string features = in.string("features");
-  const std::optional<NodeFeatures> parsed = parse_node_features(features);
-  if (!parsed) {
-    in.fail("features",
-            fmt::format("expected 'rows', 'identity' or 'rows+rates', found '{}'", features));
-  }
-  s.features = *parsed;
-  if (const std::int64_t k = in.integer("top_k"); k > 0) s.top_k = static_cast<std::size_t>(k);
-  s.rmt = in.string("rmt");
-  s.windows = in.string("windows");
-  s.seed = in.get("seed", DType::UInt64, {}).as_uint64(0);
-  if (in.has("weights")) {  // version 1 files held W whole
-    const std::string weights = in.string("weights");
-    if (weights != "full" && weights != "edges") {
-      in.fail("weights", fmt::format("expected 'full' or 'edges', found '{}'", weights));
-    }
-    s.weights_on_edges = weights == "edges";
-  }
-
-  const NdArray& window_bins = in.raw("window_bins");
-  if (window_bins.ndim() != 1) {
-    in.fail("window_bins",
-            fmt::format("expected shape (T,), found {}", window_bins.shape_string()));
-  }
-  const std::size_t T = window_bins.shape[0];
-  const auto N = static_cast<std::size_t>(n_units);
-  const std::size_t nodes = N + (s.history_node ? 1 : 0);
-
-  std::vector<Graph> graphs(T);
-  std::vector<WindowGraphInfo> infos(T);
-  const std::vector<std::string> storage = in.strings("window_storage", T);
-  if (T > 0 && in.has("edge_offsets")) {
-    read_edge_lists(in, nodes, s.weights_on_edges, graphs, infos);
-    for (std::size_t t = 0; t < T; ++t) {
-      if (storage[t] != "sparse") {
-        in.fail("window_storage", fmt::format("window {}: the graphs are edge lists, so 'sparse' is "
-                                              "expected, found '{}'", t, storage[t]));
-      }
-    }
-  } else if (T > 0) {
-    if (s.weights_on_edges) {
-      in.fail("edge_offsets", "W is held on edges ('weights' = 'edges') but the edge lists are missing");
-    }
-    const NdArray& w_array = in.raw("W");
-    const DType dtype = w_array.dtype;
-    if (dtype != DType::Float32 && dtype != DType::Float64) {
-      in.fail("W", fmt::format("expected float32 or float64, found {}", io::dtype_name(dtype)));
-    }
-    const std::string origin = "reading " + path.string();
-    const torch::Tensor w = to_tensor(in.get("W", dtype, {T, nodes, nodes}), origin + ": key 'W'");
-    const torch::Tensor a = to_tensor(in.get("A", DType::Bool, {T, nodes, nodes}),
-                                      w.scalar_type(), origin + ": key 'A'");
-    for (std::size_t t = 0; t < T; ++t) {
-      const auto i = static_cast<int64_t>(t);
-      graphs[t].weights = w[i].clone();
-      graphs[t].adjacency = a[i].clone();
-      if (storage[t] == "sparse") {
-        graphs[t].adjacency = graphs[t].adjacency.to_sparse().coalesce();
-        infos[t].storage = AdjacencyStorage::Sparse;
-      } else if (storage[t] != "dense") {
-        in.fail("window_storage",
-                fmt::format("window {}: expected 'dense' or 'sparse', found '{}'", t, storage[t]));
-      }
-    }
-  }
-
-  const NdArray& ranges = in.raw("window_ranges");
-  if (ranges.dtype != DType::Int64 || ranges.ndim() != 2 || ranges.shape[1] != 3) {
-    in.fail("window_ranges", fmt::format("expected int64 of shape (R, 3), found {} of shape {}",
-                                         io::dtype_name(ranges.dtype), ranges.shape_string()));
-  }
-  const std::vector<std::int64_t> triples = ranges.to_int64s();
-  for (std::size_t i = 0; i < ranges.shape[0]; ++i) {
-    const std::int64_t t = triples[3 * i], begin = triples[3 * i + 1], end = triples[3 * i + 2];
-    if (t < 0 || static_cast<std::size_t>(t) >= T || begin < 0 || end <= begin) {
-      in.fail("window_ranges",
-              fmt::format("row {}: expected (window < {}, begin >= 0, end > begin), "
-                          "found ({}, {}, {})",
-                          i, T, t, begin, end));
-    }
-    infos[static_cast<std::size_t>(t)].ranges.push_back(
-        {static_cast<std::size_t>(begin), static_cast<std::size_t>(end)});
-  }
-  const auto label = in.integers("window_label", T);
-  const auto purity = in.reals("window_purity", T);
-  const auto source = in.integers("window_source_index", T);
-  const auto zero_var = in.integers("window_zero_variance_units", T);
-  const auto kept = in.integers("window_components_kept", T);
-  const auto low = in.reals("window_lambda_low", T);
-  const auto high = in.reals("window_lambda_high", T);
-  const auto surrogates = in.integers("window_surrogates", T);
-  const auto edges = in.integers("window_edges", T);
-  const auto bytes = in.integers("window_bytes", T);
-  const auto degeneracy = in.strings("window_degeneracy", T);
-  const std::vector<std::int64_t> bins = window_bins.to_int64s();
-  const std::vector<double> rates =
-      in.has("unit_rate_hz") && T > 0 ? in.get("unit_rate_hz", DType::Float64, {T, N}).to_doubles()
-                                      : std::vector<double>();
-  for (std::size_t t = 0; t < T; ++t) {
-    WindowGraphInfo& info = infos[t];
-    if (!rates.empty()) {
-      info.unit_rate_hz.assign(rates.begin() + static_cast<std::ptrdiff_t>(t * N),
-                               rates.begin() + static_cast<std::ptrdiff_t>((t + 1) * N));
-    }
-    info.label = static_cast<int>(label[t]);
-    info.purity = purity[t];
-    info.source_index = static_cast<std::size_t>(source[t]);
-    info.zero_variance_units = static_cast<std::size_t>(zero_var[t]);
-    info.components_kept = static_cast<std::size_t>(kept[t]);
-    info.lambda_low = low[t];
-    info.lambda_high = high[t];
-    info.surrogates = static_cast<std::size_t>(surrogates[t]);
-    info.edges = static_cast<std::size_t>(edges[t]);
-    info.bytes = static_cast<std::size_t>(bytes[t]);
-    info.n_bins = static_cast<std::size_t>(bins[t]);
-    if (degeneracy[t] == "none")
-      info.degeneracy = GraphDegeneracy::None;
-    else if (degeneracy[t] == "no-edges")
-      info.degeneracy = GraphDegeneracy::NoEdges;
-    else if (degeneracy[t] == "complete")
-      info.degeneracy = GraphDegeneracy::Complete;
-    else
-      in.fail("window_degeneracy", fmt::format("window {}: expected none, no-edges or complete, "
-                                               "found '{}'",
-                                               t, degeneracy[t]));
-    info.degenerate = info.degeneracy != GraphDegeneracy::None;
-  }
-
-  GraphSequence sequence(std::move(graphs), std::move(infos), s, N, bin_width_s);
-  if (in.has("unit_ids")) sequence.unit_ids = in.strings("unit_ids", N);
-  if (in.has("groups")) {
-    const auto codes = in.integers("groups", N);
-    const NdArray& names = in.raw("group_names");
-    if (names.dtype != DType::String || names.ndim() != 1) {
-      in.fail("group_names", fmt::format("expected str of shape (G,), found {} of shape {}",
-                                         io::dtype_name(names.dtype), names.shape_string()));
-    }
-    sequence.groups = Categorical{std::vector<int>(codes.begin(), codes.end()), names.strings};
-  }
-  if (in.has("label_names")) {
-    const NdArray& names = in.raw("label_names");
-    if (names.dtype != DType::String || names.ndim() != 1) {
-      in.fail("label_names", fmt::format("expected str of shape (L,), found {} of shape {}",
-                                         io::dtype_name(names.dtype), names.shape_string()));
-    }
-    sequence.label_names = names.strings;
-  }
-  return sequence;
 }
 
 }  // namespace tavrnn::graphs

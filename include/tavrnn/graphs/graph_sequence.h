@@ -90,7 +90,18 @@ class GraphSequence {
   GraphSequence(std::vector<Graph> graphs, std::vector<WindowGraphInfo> info,
                 GraphSequenceSettings settings, std::size_t n_units, double bin_width_s);
 
-  std::size_t size() const { return graphs_.size(); }        // T
+  // The windows' infos and the names without the graphs themselves: what
+  // GraphFileReader knows of a file before reading its windows. graph(t)
+  // and what reads it throw Error on such a sequence.
+  static GraphSequence without_graphs(std::vector<WindowGraphInfo> info, GraphSequenceSettings settings,
+                                      std::size_t n_units, double bin_width_s);
+  bool has_graphs() const { return has_graphs_; }
+  // Windows [begin, begin + graphs.size()) of this sequence with their
+  // graphs: infos, settings and names of this one, and its rows+rates scale
+  // (that of every window, not of these alone).
+  GraphSequence with_graphs(std::size_t begin, std::vector<Graph> graphs) const;
+
+  std::size_t size() const { return info_.size(); }          // T
   std::size_t n_units() const { return n_units_; }           // N
   std::size_t n_nodes() const { return n_units_ + (settings_.history_node ? 1 : 0); }  // N'
   // Index of the history node (N), or nullopt without one.
@@ -98,7 +109,7 @@ class GraphSequence {
   double bin_width_s() const { return bin_width_s_; }
   const GraphSequenceSettings& settings() const { return settings_; }
 
-  const Graph& graph(std::size_t t) const { return graphs_.at(t); }
+  const Graph& graph(std::size_t t) const;
   const WindowGraphInfo& info(std::size_t t) const { return info_.at(t); }
   const std::vector<WindowGraphInfo>& infos() const { return info_; }
 
@@ -127,6 +138,7 @@ class GraphSequence {
 
  private:
   std::vector<Graph> graphs_;
+  bool has_graphs_ = true;
   std::vector<WindowGraphInfo> info_;
   GraphSequenceSettings settings_;
   std::size_t n_units_ = 0;
