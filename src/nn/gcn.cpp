@@ -35,7 +35,9 @@ void GraphConvImpl::pretty_print(std::ostream& stream) const {
 }
 
 torch::Tensor GraphConvImpl::forward(const torch::Tensor& x, const NormalizedAdjacency& a_hat) {
-  torch::Tensor out = options.in_features() > options.out_features()
+  // A sparse X (the identity features) is multiplied by Theta first whatever
+  // the widths: A_hat (dense or CSR) times a sparse X has no kernel.
+  torch::Tensor out = options.in_features() > options.out_features() || x.is_sparse()
                           ? a_hat.apply(torch::mm(x, weight))
                           : torch::mm(a_hat.apply(x), weight);
   return bias.defined() ? out + bias : out;

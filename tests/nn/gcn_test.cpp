@@ -196,6 +196,22 @@ TEST(GraphConv, DenseAndSparseAdjacencyGiveTheSameOutput) {
   }
 }
 
+// Identity features are a sparse identity; a layer wider than its input
+// (VGAE on a graph of fewer nodes than its hidden width) multiplied A_hat by
+// the sparse X first, which has no kernel.
+TEST(GraphConv, SparseFeaturesWiderOutputThanInputOnEitherAdjacency) {
+  auto gen = at::detail::createCPUGenerator(24);
+  const auto a = random_graph(6, 0.4, gen);
+  const auto diagonal = torch::arange(6, torch::kInt64);
+  const auto identity = torch::sparse_coo_tensor(torch::stack({diagonal, diagonal}), torch::ones({6}, torch::kFloat64),
+                                                 {6, 6}).coalesce();
+  GraphConv conv = float64_conv(GraphConvOptions(6, 9), gen);
+  const auto expected = torch::mm(by_hand::normalised_adjacency(a), conv->weight.detach()) + conv->bias.detach();
+  for (const auto format : {AdjacencyFormat::Dense, AdjacencyFormat::Sparse}) {
+    EXPECT_LT(max_abs_diff(conv->forward(identity, NormalizedAdjacency::from(a, format)), expected), kTolerance);
+  }
+}
+
 TEST(GraphConv, WithoutBiasRegistersOnlyThetaAndAddsNoOffset) {
   auto gen = at::detail::createCPUGenerator(23);
   GraphConv conv = float64_conv(GraphConvOptions(3, 2).bias(false), gen);
