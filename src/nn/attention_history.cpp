@@ -99,6 +99,13 @@ void AttentionHistory::append(const at::Tensor& state, const at::Tensor& key) {
   ++size_;
 }
 
+void AttentionHistory::truncate() {
+  // Later reads depend on fresh tokens, outside the graph of the states
+  // before; the rows those reads add gradient to are never handed back.
+  states_.token = torch::zeros_like(states_.token);
+  keys_.token = torch::zeros_like(keys_.token);
+}
+
 at::Tensor AttentionHistory::scores(const at::Tensor& query, int64_t begin) const {
   TORCH_CHECK(begin >= 0 && begin <= size_, "attention history: scores from ", begin, " of ", size_);
   if (begin == size_) return torch::zeros({0}, query.options());

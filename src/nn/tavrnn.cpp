@@ -1,6 +1,6 @@
 #include "tavrnn/nn/tavrnn.h"
 
-#include <optional>
+#include <fmt/format.h>
 
 #include <torch/torch.h>
 
@@ -75,23 +75,42 @@ std::vector<torch::Tensor> TavrnnImpl::encode_moments(const torch::Tensor& encod
   return {enc_mean->forward(encoded, a_hat), enc_std->forward(encoded, a_hat)};
 }
 
+void RecurrentState::truncate() {
+  if (h.defined()) h = h.detach();  // VGAE carries no state
+  if (history) history->truncate();
+}
+
+RecurrentState TavrnnImpl::initial_state(int64_t n_nodes, int64_t windows, const torch::TensorOptions& like) const {
+  RecurrentState state;
+  state.h = torch::zeros({n_nodes, options.hidden()}, like.layout(torch::kStrided));
+  if (attention) {
+    state.history = std::make_shared<AttentionHistory>(windows, n_nodes * options.hidden(), options.hidden(), state.h);
+  }
+  return state;
+}
+
 SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const torch::Tensor& noise) {
+  if (steps.empty()) throw Error("TAVRNN forward: expected at least one window, found none");
+  // Strided whatever X is (identity features are a sparse identity).
+  RecurrentState state = initial_state(steps.front().features.size(0), static_cast<int64_t>(steps.size()),
+                                       steps.front().features.options());
+  return forward(steps, noise, state);
+}
+
+SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const torch::Tensor& noise,
+                                   RecurrentState& state) {
   if (steps.empty()) throw Error("TAVRNN forward: expected at least one window, found none");
   const int64_t n_nodes = steps.front().features.size(0);
   if (noise.dim() != 3 || noise.size(0) != static_cast<int64_t>(steps.size()) ||
       noise.size(1) != n_nodes || noise.size(2) != options.latent()) {
     throw Error("TAVRNN forward: noise must be [T, N', Z]");
   }
-  SequenceOutput out;
-  // Strided whatever X is (identity features are a sparse identity).
-  auto h = torch::zeros({n_nodes, options.hidden()},
-                        steps.front().features.options().layout(torch::kStrided));
-  // h_1..h_{t-1} after attention, each stored once.
-  std::optional<AttentionHistory> history;
-  if (attention) {
-    history.emplace(static_cast<int64_t>(steps.size()), n_nodes * options.hidden(),
-                    options.hidden(), h);
+  if (!state.h.defined() || state.h.size(0) != n_nodes || (attention && !state.history)) {
+    throw Error(fmt::format("TAVRNN forward: the recurrent state is not one of {} nodes{}", n_nodes,
+                            attention ? " with an attention history" : ""));
   }
+  SequenceOutput out;
+  torch::Tensor h = state.h;
   for (std::size_t t = 0; t < steps.size(); ++t) {
     const StepGraph& step = steps[t];
     TORCH_CHECK(step.features.size(0) == n_nodes && step.features.size(1) == options.x_dim(),
@@ -110,7 +129,7 @@ SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const to
     const auto g = gru->forward(torch::cat({px, pz}, 1), h, step.a_hat);
     torch::Tensor alpha;
     if (attention) {
-      AttentionOutput attended = attention->step(*history, g);
+      AttentionOutput attended = attention->step(*state.history, g);
       h = attended.state;
       alpha = attended.weights;
     } else {
@@ -125,6 +144,8 @@ SequenceOutput TavrnnImpl::forward(const std::vector<StepGraph>& steps, const to
     out.h.push_back(h);
     out.alpha.push_back(alpha);
   }
+  state.h = h;
+  state.steps += static_cast<int64_t>(steps.size());
   return out;
 }
 

@@ -104,7 +104,23 @@ SequenceModel::SequenceModel(const ModelConfig& config) : config_(config), model
 
 nn::SequenceOutput SequenceModel::forward(const std::vector<nn::StepGraph>& steps,
                                           const torch::Tensor& noise) {
-  auto out = std::visit([&](auto& m) { return m->forward(steps, noise); }, model_);
+  if (steps.empty()) throw Error("model forward: expected at least one window, found none");
+  const auto& x = steps.front().features;
+  nn::RecurrentState state = initial_state(x.size(0), static_cast<int64_t>(steps.size()), x.options());
+  return forward(steps, noise, state);
+}
+
+nn::RecurrentState SequenceModel::initial_state(int64_t n_nodes, int64_t windows,
+                                                const torch::TensorOptions& like) const {
+  if (const auto* t = std::get_if<nn::Tavrnn>(&model_)) return (*t)->initial_state(n_nodes, windows, like);
+  return {};
+}
+
+nn::SequenceOutput SequenceModel::forward(const std::vector<nn::StepGraph>& steps, const torch::Tensor& noise,
+                                          nn::RecurrentState& state) {
+  auto out = std::holds_alternative<nn::Tavrnn>(model_) ? std::get<nn::Tavrnn>(model_)->forward(steps, noise, state)
+                                                         : std::get<nn::Vgae>(model_)->forward(steps, noise);
+  state.steps += std::holds_alternative<nn::Vgae>(model_) ? static_cast<int64_t>(steps.size()) : 0;
   if (feature_decoder_) {
     for (const auto& z : out.z) out.x_hat.push_back(feature_decoder_->forward(z));
   }

@@ -41,6 +41,10 @@ class AttentionHistory {
   at::Tensor mix(const at::Tensor& weights, int64_t begin) const;
   // Stores a state (any shape of state_numel values) and its key [key_width].
   void append(const at::Tensor& state, const at::Tensor& key);
+  // Back-propagation stops here: the states stored so far are read as
+  // constants from now on (truncated back-propagation through time; call it
+  // once the backward pass through them is done).
+  void truncate();
 
  private:
   struct Rows {

@@ -2,6 +2,7 @@
 // The TAVRNN model (MODEL.md section 4): a variational graph GRU whose state
 // is re-weighted over time by temporal attention. With attention(false) it is
 // VGRNN, the same model without attention.
+#include <memory>
 #include <vector>
 
 #include <torch/nn/cloneable.h>
@@ -48,6 +49,18 @@ struct SequenceOutput {
   std::vector<torch::Tensor> x_hat;              // features decoded from z (feature head only)
 };
 
+// Where a pass over a sequence stands between two calls of forward: the
+// state passed on and, with attention, the states attended. Handing it from
+// one call to the next runs a sequence in pieces with the same arithmetic as
+// in one call; truncate() between two pieces stops back-propagation there
+// (truncated back-propagation through time).
+struct RecurrentState {
+  torch::Tensor h;                           // h_{t-1}: [N', H]
+  std::shared_ptr<AttentionHistory> history;  // h_1..h_{t-1} (attention only)
+  int64_t steps = 0;                          // windows run so far
+  void truncate();
+};
+
 class TavrnnImpl : public torch::nn::Cloneable<TavrnnImpl> {
  public:
   explicit TavrnnImpl(TavrnnOptions options);
@@ -59,6 +72,11 @@ class TavrnnImpl : public torch::nn::Cloneable<TavrnnImpl> {
 
   // noise: [T, N', Z] standard normal draws (zeros give z = mu).
   SequenceOutput forward(const std::vector<StepGraph>& steps, const torch::Tensor& noise);
+  // The state before the first of `windows` windows of N' nodes: h = 0 and,
+  // with attention, room for `windows` states; dtype and device of `like`.
+  RecurrentState initial_state(int64_t n_nodes, int64_t windows, const torch::TensorOptions& like) const;
+  // The next steps of a sequence from `state`, which is advanced.
+  SequenceOutput forward(const std::vector<StepGraph>& steps, const torch::Tensor& noise, RecurrentState& state);
 
   // The parameters an optimiser should update: all, or all but the GRU
   // gates when train_gru_gates is false.

@@ -52,6 +52,12 @@ class SequenceModel {
   explicit SequenceModel(const ModelConfig& config);
 
   nn::SequenceOutput forward(const std::vector<nn::StepGraph>& steps, const torch::Tensor& noise);
+  // A sequence in pieces (nn::RecurrentState): the state before the first
+  // of `windows` windows, and the next steps from it. VGAE, being static,
+  // carries nothing from one window to the next.
+  nn::RecurrentState initial_state(int64_t n_nodes, int64_t windows, const torch::TensorOptions& like) const;
+  nn::SequenceOutput forward(const std::vector<nn::StepGraph>& steps, const torch::Tensor& noise,
+                             nn::RecurrentState& state);
   std::vector<torch::Tensor> trainable_parameters();
   // The model's feature head (undefined when feature_weight is 0); it is a
   // submodule of module(), so it is saved, loaded and moved with the rest.
