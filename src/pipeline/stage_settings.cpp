@@ -274,6 +274,13 @@ OptionTable fit_options(FitSettings& s) {
   t.choice("feature-target", s.model.config.feature_target, {"row", "rate"},
            "What the feature head reconstructs: row (each node's whole feature row) or rate (its rate "
            "alone, the last column of rows+rates features)");
+  t.value("bptt", s.trainer.bptt_windows,
+          "Truncated back-propagation through time: run each epoch K windows at a time, the state carried "
+          "forward and the gradient cut between pieces, one Adam step per epoch (0 = the whole sequence at "
+          "once, as the reference); memory then holds K windows' activations");
+  t.flag("stream", s.stream,
+         "Read the graphs file a piece at a time (--bptt windows) instead of loading it whole, for sequences "
+         "whose graphs do not fit in memory; the same numbers as loading it");
   t.value("seed", s.trainer.seed, "Seed of initialisation and noise");
   t.value("checkpoint-every", s.trainer.checkpoint_every, "Write model.pt every N epochs (and at the end)");
   t.flag("sample-z", s.sample_z, "Also write sampled z (as the reference embeds) next to the posterior means");
@@ -359,7 +366,7 @@ OptionTable compare_options(CompareSettings& s) {
   t.value("seed", s.first_seed, "First seed");
   // fit's options, but for the grid's own axes.
   OptionTable fit = fit_options(s.fit);
-  fit.remove({"model", "latent", "seed", "sample-z"});
+  fit.remove({"model", "latent", "seed", "sample-z", "stream"});
   t.append(fit);
   add_readout_options(t, s.evaluation);
   return t;

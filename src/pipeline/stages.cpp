@@ -201,18 +201,27 @@ FittedModel fit_selected(const graphs::GraphSequence& sequence, const FitSetting
 FittedModel fit(const graphs::GraphSequence& sequence, const FitSettings& settings,
                 const Checkpointing& checkpointing) {
   if (!settings.select.empty()) return fit_selected(sequence, settings, checkpointing);
+  train::InMemoryWindows windows(
+      train::make_training_data(sequence, settings.device.resolve_device(), settings.device.resolve_dtype()));
+  return fit(windows, sequence, settings, checkpointing);
+}
+
+FittedModel fit(train::WindowSource& windows, const graphs::GraphSequence& header, const FitSettings& settings,
+                const Checkpointing& checkpointing) {
+  if (!settings.select.empty()) {
+    throw Error("`select` fits several candidates on graphs in memory; it does not combine with `stream`");
+  }
   FittedModel fitted;
   fitted.options = settings.trainer;
   if (settings.last_epoch) fitted.options.keep_best = false;
   fitted.options.device = settings.device.resolve_device();
   fitted.options.dtype = settings.device.resolve_dtype();
-  fitted.config = settings.model.resolve(sequence);
-  const auto data = train::make_training_data(sequence, fitted.options.device, fitted.options.dtype);
+  fitted.config = settings.model.resolve(header);
   fitted.trainer = std::make_shared<train::Trainer>(fitted.config, fitted.options);
-  fitted.result = fitted.trainer->fit(data, checkpointing.checkpoint, checkpointing.resume,
+  fitted.result = fitted.trainer->fit(windows, checkpointing.checkpoint, checkpointing.resume,
                                       checkpointing.provenance);
-  fitted.embeddings = train::embed(fitted.trainer->model(), data, sequence.history_node_index(),
-                                   settings.sample_z, fitted.trainer->generator());
+  fitted.embeddings = train::embed(fitted.trainer->model(), windows, header.history_node_index(), settings.sample_z,
+                                   fitted.trainer->generator(), static_cast<std::size_t>(fitted.options.bptt_windows));
   return fitted;
 }
 
@@ -363,14 +372,20 @@ std::string run_fit(const fs::path& graphs_path, const FitSettings& settings, co
   if (existing == ExistingModel::Resume && !has_model) {
     throw Error(fmt::format("fit: no checkpoint {} to resume", run.checkpoint().string()));
   }
-  const graphs::GraphSequence sequence = graphs::load_graph_sequence(graphs_path);
+  // Streamed: the header alone is read now, the graphs a piece at a time.
+  std::optional<train::GraphFileWindows> streamed;
+  if (settings.stream) {
+    streamed.emplace(graphs_path, settings.device.resolve_device(), settings.device.resolve_dtype());
+  }
+  const graphs::GraphSequence sequence = streamed ? streamed->header() : graphs::load_graph_sequence(graphs_path);
   Checkpointing checkpointing;
   checkpointing.checkpoint = run.checkpoint();
   checkpointing.resume = existing == ExistingModel::Resume;
   checkpointing.provenance = {{"graphs_sha256", io::sha256_file(graphs_path)},
                               {"graphs_windows", sequence.size()},
                               {"graphs_nodes", sequence.n_nodes()}};
-  const FittedModel fitted = fit(sequence, settings, checkpointing);
+  const FittedModel fitted =
+      streamed ? fit(*streamed, sequence, settings, checkpointing) : fit(sequence, settings, checkpointing);
   train::save_embeddings(run.embeddings(), fitted.embeddings, sequence, fitted.config);
   const auto& log = fitted.result.state.log;
   train::write_training_log(run.training_log(), log);

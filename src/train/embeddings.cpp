@@ -13,25 +13,49 @@ namespace tavrnn::train {
 Embeddings embed(SequenceModel& model, const TrainingData& data,
                  std::optional<std::size_t> history_node_index, bool sample_z,
                  at::Generator& generator) {
+  InMemoryWindows windows(data);
+  return embed(model, windows, history_node_index, sample_z, generator);
+}
+
+Embeddings embed(SequenceModel& model, WindowSource& windows, std::optional<std::size_t> history_node_index,
+                 bool sample_z, at::Generator& generator, std::size_t piece_windows) {
   torch::NoGradGuard no_grad;
   model.train(false);
-  const auto& first = data.steps.front().features;
-  const int64_t t_steps = static_cast<int64_t>(data.size());
+  const auto t_steps = static_cast<int64_t>(windows.size());
+  const int64_t nodes = windows.n_nodes();
   const int64_t latent = model.config().latent;
-  const auto zeros =
-      torch::zeros({t_steps, data.n_nodes, latent}, first.options().layout(torch::kStrided));
-  const nn::SequenceOutput out = model.forward(data.steps, zeros);
-  Embeddings e;
-  e.mu = torch::stack(out.mu).to(torch::kCPU);
-  e.sigma = torch::stack(out.sigma).to(torch::kCPU);
-  if (sample_z) {
-    const auto noise = draw_noise(generator, t_steps, data.n_nodes, latent, first.device(),
-                                  first.scalar_type());
-    e.z = torch::stack(model.forward(data.steps, noise).z).to(torch::kCPU);
+  const int64_t piece = piece_windows > 0 ? std::min<int64_t>(static_cast<int64_t>(piece_windows), t_steps) : t_steps;
+  const auto like = torch::TensorOptions().device(windows.device()).dtype(windows.dtype());
+  // The noise of the sampled pass is drawn for every window at once, as one
+  // pass over the whole sequence draws it.
+  const torch::Tensor noise =
+      sample_z ? draw_noise(generator, t_steps, nodes, latent, windows.device(), windows.dtype()) : torch::Tensor();
+  std::vector<torch::Tensor> mu, sigma, z, alpha;
+  nn::RecurrentState state = model.initial_state(nodes, t_steps, like);
+  nn::RecurrentState sampled_state = model.initial_state(nodes, t_steps, like);
+  for (int64_t begin = 0; begin < t_steps; begin += piece) {
+    const int64_t count = std::min(piece, t_steps - begin);
+    const TrainingData data = windows.windows(static_cast<std::size_t>(begin), static_cast<std::size_t>(count));
+    const auto zeros = torch::zeros({count, nodes, latent}, like);
+    const nn::SequenceOutput out = model.forward(data.steps, zeros, state);
+    for (int64_t t = 0; t < count; ++t) {
+      mu.push_back(out.mu[static_cast<std::size_t>(t)].to(torch::kCPU));
+      sigma.push_back(out.sigma[static_cast<std::size_t>(t)].to(torch::kCPU));
+      alpha.push_back(out.alpha[static_cast<std::size_t>(t)].to(torch::kCPU));
+    }
+    if (sample_z) {
+      for (const auto& sampled : model.forward(data.steps, noise.narrow(0, begin, count), sampled_state).z) {
+        z.push_back(sampled.to(torch::kCPU));
+      }
+    }
   }
+  Embeddings e;
+  e.mu = torch::stack(mu);
+  e.sigma = torch::stack(sigma);
+  if (sample_z) e.z = torch::stack(z);
   e.attention = torch::zeros({t_steps, t_steps}, e.mu.options());
   for (int64_t t = 0; t < t_steps; ++t) {
-    const auto w = out.alpha[static_cast<std::size_t>(t)].to(torch::kCPU, e.mu.scalar_type());
+    const auto w = alpha[static_cast<std::size_t>(t)].to(e.mu.scalar_type());
     e.attention[t].narrow(0, t + 1 - w.size(0), w.size(0)).copy_(w);
   }
   const Embeddings population = embeddings_from_mu(e.mu, history_node_index);

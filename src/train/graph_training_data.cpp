@@ -6,7 +6,7 @@
 namespace tavrnn::train {
 
 TrainingData make_training_data(const graphs::GraphSequence& sequence, torch::Device device,
-                                torch::ScalarType dtype, nn::AdjacencyFormat format) {
+                                torch::ScalarType dtype, nn::AdjacencyFormat format, bool warn_degenerate) {
   std::vector<torch::Tensor> adjacency, features;
   // Identity features as one sparse identity shared by every window: N'
   // entries instead of T dense N' x N' matrices (8 GB at N' = 10,000, T =
@@ -25,7 +25,7 @@ TrainingData make_training_data(const graphs::GraphSequence& sequence, torch::De
     adjacency.push_back(sequence.graph(t).adjacency);  // sparse stays sparse
     features.push_back(identity.defined() ? identity : sequence.features(t));
   }
-  return make_training_data(adjacency, features, device, dtype, format);
+  return make_training_data(adjacency, features, device, dtype, format, warn_degenerate);
 }
 
 }  // namespace tavrnn::train

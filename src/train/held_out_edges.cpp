@@ -153,6 +153,11 @@ torch::Tensor hold_out_sparse(const torch::Tensor& a_any, double fraction, at::G
 }  // namespace
 
 EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fraction, std::uint64_t seed) {
+  auto generator = at::detail::createCPUGenerator(seed);
+  return hold_out_edges(adjacency, fraction, generator);
+}
+
+EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fraction, at::Generator& generator) {
   if (!(fraction >= 0.0 && fraction < 1.0)) {
     throw Error(fmt::format("`validation`: expected a fraction of edges in [0, 1), found {}", fraction));
   }
@@ -162,7 +167,6 @@ EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fra
     split.held_out.resize(adjacency.size());
     return split;
   }
-  auto generator = at::detail::createCPUGenerator(seed);
   for (const auto& a_any : adjacency) {
     split.held_out.emplace_back();
     split.training_adjacency.push_back(a_any.is_sparse() ? hold_out_sparse(a_any, fraction, generator,
@@ -173,8 +177,7 @@ EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fra
   return split;
 }
 
-ValidationScores validation_scores(const std::vector<torch::Tensor>& mu,
-                                   const std::vector<HeldOutPairs>& held_out) {
+void ValidationAccumulator::add(const std::vector<torch::Tensor>& mu, const std::vector<HeldOutPairs>& held_out) {
   std::vector<torch::Tensor> logits;
   for (std::size_t t = 0; t < held_out.size() && t < mu.size(); ++t) {
     if (held_out[t].empty()) continue;
@@ -183,14 +186,12 @@ ValidationScores validation_scores(const std::vector<torch::Tensor>& mu,
     const auto second = held_out[t].second.to(m.device());
     logits.push_back((m.index_select(0, first) * m.index_select(0, second)).sum(1));
   }
-  ValidationScores scores;
-  if (logits.empty()) return scores;
+  if (logits.empty()) return;
   const auto all = torch::cat(logits).detach().to(torch::kCPU, torch::kFloat64);
   const double* value = all.data_ptr<double>();
-  double loss_sum = 0;
-  int64_t pairs = 0;
   std::size_t offset = 0;
-  for (const auto& held : held_out) {
+  for (std::size_t t = 0; t < held_out.size() && t < mu.size(); ++t) {
+    const HeldOutPairs& held = held_out[t];
     if (held.empty()) continue;
     const auto k = static_cast<std::size_t>(held.first.numel());
     const double* truth = held.truth.data_ptr<double>();
@@ -201,18 +202,31 @@ ValidationScores validation_scores(const std::vector<torch::Tensor>& mu,
       y[i] = truth[i] > 0.5 ? 1 : 0;
       s[i] = l;
       // BCE with logits, stably: softplus(l) - y l.
-      loss_sum += std::max(l, 0.0) + std::log1p(std::exp(-std::abs(l))) - (y[i] ? l : 0.0);
+      loss_sum_ += std::max(l, 0.0) + std::log1p(std::exp(-std::abs(l))) - (y[i] ? l : 0.0);
     }
-    pairs += static_cast<int64_t>(k);
+    pairs_ += static_cast<int64_t>(k);
     offset += k;
-    scores.roc_auc += eval::roc_auc_score(y, s);
-    scores.average_precision += eval::average_precision_score(y, s);
-    ++scores.windows;
+    auc_sum_ += eval::roc_auc_score(y, s);
+    ap_sum_ += eval::average_precision_score(y, s);
+    ++windows_;
   }
-  scores.loss = loss_sum / static_cast<double>(pairs);
-  scores.roc_auc /= static_cast<double>(scores.windows);
-  scores.average_precision /= static_cast<double>(scores.windows);
+}
+
+ValidationScores ValidationAccumulator::scores() const {
+  ValidationScores scores;
+  if (windows_ == 0) return scores;
+  scores.windows = windows_;
+  scores.loss = loss_sum_ / static_cast<double>(pairs_);
+  scores.roc_auc = auc_sum_ / static_cast<double>(windows_);
+  scores.average_precision = ap_sum_ / static_cast<double>(windows_);
   return scores;
+}
+
+ValidationScores validation_scores(const std::vector<torch::Tensor>& mu,
+                                   const std::vector<HeldOutPairs>& held_out) {
+  ValidationAccumulator accumulator;
+  accumulator.add(mu, held_out);
+  return accumulator.scores();
 }
 
 }  // namespace tavrnn::train

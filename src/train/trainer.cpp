@@ -17,7 +17,7 @@
 namespace tavrnn::train {
 
 nlohmann::json TrainerOptions::to_json() const {
-  return {{"epochs", epochs},
+  nlohmann::json out = {{"epochs", epochs},
           {"learning_rate", learning_rate},
           {"clip_grad_norm", clip_grad_norm},
           {"validation_fraction", validation_fraction},
@@ -30,6 +30,9 @@ nlohmann::json TrainerOptions::to_json() const {
           {"device", device.str()},
           {"dtype", std::string(c10::toString(dtype))},
           {"checkpoint_every", checkpoint_every}};
+  // Written only when set, so that earlier runs' records read the same.
+  if (bptt_windows > 0) out["bptt_windows"] = bptt_windows;
+  return out;
 }
 
 std::string TrainerOptions::resolved_monitor() const {
@@ -58,6 +61,9 @@ Trainer::Trainer(ModelConfig model_config, TrainerOptions options)
   if (options_.epochs < 1) throw Error(fmt::format("`epochs`: expected >= 1, found {}", options_.epochs));
   if (!(options_.learning_rate > 0)) {
     throw Error(fmt::format("`lr`: expected a positive learning rate, found {}", options_.learning_rate));
+  }
+  if (options_.bptt_windows < 0) {
+    throw Error(fmt::format("`bptt`: expected 0 (whole sequence) or >= 1 windows, found {}", options_.bptt_windows));
   }
   if (options_.checkpoint_every < 1) {
     throw Error(fmt::format("`checkpoint-every`: expected >= 1 epochs, found {}", options_.checkpoint_every));
@@ -102,30 +108,47 @@ std::vector<torch::Tensor> snapshot(torch::nn::Module& module) {
 
 }  // namespace
 
-TrainingResult Trainer::fit(const TrainingData& all_edges, const std::filesystem::path& checkpoint,
-                            bool resume, const nlohmann::json& provenance) {
-  if (all_edges.x_dim != model_config_.x_dim) {
+TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::path& checkpoint, bool resume,
+                            const nlohmann::json& provenance) {
+  InMemoryWindows windows(data);
+  return fit(windows, checkpoint, resume, provenance);
+}
+
+namespace {
+
+// The windows of one piece of the sequence, and what the loss reads of them
+// (the sampled loss keeps pointers to data.targets: a Piece never moves).
+struct Piece {
+  TrainingData data;
+  std::vector<torch::Tensor> features;
+  std::vector<SampledReconstruction> sampled;
+};
+
+// One epoch's sums over the pieces of the sequence.
+struct EpochTotals {
+  double loss = 0, kl = 0, nll = 0, feat = 0;
+  ValidationAccumulator validation;
+};
+
+}  // namespace
+
+TrainingResult Trainer::fit(WindowSource& all_edges, const std::filesystem::path& checkpoint, bool resume,
+                            const nlohmann::json& provenance) {
+  if (all_edges.x_dim() != model_config_.x_dim) {
     throw Error(fmt::format("training: the graphs have {} node features, the model expects {}",
-                            all_edges.x_dim, model_config_.x_dim));
+                            all_edges.x_dim(), model_config_.x_dim));
   }
   std::string monitor = options_.resolved_monitor();
   // The held-out edges get their own generator, so that holding them out
   // changes neither the initial parameters nor the noise of a seed.
-  const TrainingData data = options_.validation_fraction > 0
-                                ? with_held_out_edges(all_edges, options_.validation_fraction,
-                                                      options_.seed ^ 0x9E3779B97F4A7C15ULL)
-                                : all_edges;
-  const bool validating = std::any_of(data.held_out.begin(), data.held_out.end(),
-                                      [](const HeldOutPairs& p) { return !p.empty(); });
+  const std::unique_ptr<WindowSource> source =
+      all_edges.with_held_out_edges(options_.validation_fraction, options_.seed ^ 0x9E3779B97F4A7C15ULL);
+  const bool validating = options_.validation_fraction > 0 && source->has_held_out_pairs();
   if (options_.validation_fraction > 0 && !validating) {
     spdlog::warn("validation: no window has enough edges to hold {:.0f} % of them out; training on "
                  "every edge and monitoring the training loss",
                  100 * options_.validation_fraction);
     monitor = "loss";
-  }
-  std::vector<SampledReconstruction> sampled;
-  if (options_.sampled_non_edges > 0) {
-    for (const auto& target : data.targets) sampled.emplace_back(target, options_.sampled_non_edges);
   }
   const bool early_stopping = options_.early_stopping_patience > 0;
   const bool keep_best = early_stopping && options_.keep_best;
@@ -155,44 +178,78 @@ TrainingResult Trainer::fit(const TrainingData& all_edges, const std::filesystem
     result.resumed = true;
     spdlog::info("resuming {} at epoch {}", checkpoint.string(), state.epochs_done);
   }
-  const auto n_windows = static_cast<int64_t>(data.size());
-  std::vector<torch::Tensor> features;
-  for (const auto& step : data.steps) {
-    // "rate": the last column (rows+rates puts each unit's rate there).
-    features.push_back(model_config_.feature_target == "rate"
-                           ? step.features.narrow(1, step.features.size(1) - 1, 1)
-                           : step.features);
-  }
+  const auto n_windows = static_cast<int64_t>(source->size());
+  const int64_t piece_windows = options_.bptt_windows > 0 ? std::min(options_.bptt_windows, n_windows) : n_windows;
   ProgressBar progress("training", static_cast<std::size_t>(options_.epochs));
   if (!options_.progress) progress.finish();
   model_.train(true);
   const auto trainable = model_.trainable_parameters();
+  const auto like = torch::TensorOptions().device(options_.device).dtype(options_.dtype);
+  // A piece's data as the loss reads it. Resident windows are prepared
+  // once; streamed ones for each piece of each epoch.
+  const auto make_piece = [&](int64_t begin, int64_t count) {
+    auto made = std::make_unique<Piece>();
+    made->data = source->windows(static_cast<std::size_t>(begin), static_cast<std::size_t>(count));
+    for (const auto& step : made->data.steps) {
+      // "rate": the last column (rows+rates puts each unit's rate there).
+      made->features.push_back(model_config_.feature_target == "rate"
+                                   ? step.features.narrow(1, step.features.size(1) - 1, 1)
+                                   : step.features);
+    }
+    if (options_.sampled_non_edges > 0) {
+      for (const auto& target : made->data.targets) made->sampled.emplace_back(target, options_.sampled_non_edges);
+    }
+    return made;
+  };
+  std::vector<std::unique_ptr<Piece>> resident;
+  if (source->resident()) {
+    for (int64_t begin = 0; begin < n_windows; begin += piece_windows) {
+      resident.push_back(make_piece(begin, std::min(piece_windows, n_windows - begin)));
+    }
+  }
   while (state.epochs_done < options_.epochs && !state.stopped_early) {
     const auto t0 = std::chrono::steady_clock::now();
     optimizer.zero_grad();
-    const auto noise = draw_noise(generator_, n_windows, data.n_nodes, model_config_.latent,
-                                  options_.device, options_.dtype);
-    const nn::SequenceOutput output = model_.forward(data.steps, noise);
-    const SequenceLoss loss =
-        sequence_loss(output, data.targets, 1e-10, &features, model_config_.feature_weight,
-                      sampled.empty() ? nullptr : &sampled, &generator_);
-    // One read-back per epoch (the whole sequence), for the log.
-    const auto totals = torch::stack({loss.loss.detach(), loss.kl.sum().detach(), loss.nll.sum().detach(),
+    EpochTotals totals;
+    nn::RecurrentState carried = model_.initial_state(source->n_nodes(), n_windows, like);
+    for (int64_t begin = 0; begin < n_windows; begin += piece_windows) {
+      const int64_t count = std::min(piece_windows, n_windows - begin);
+      std::unique_ptr<Piece> streamed;
+      if (resident.empty()) streamed = make_piece(begin, count);
+      const Piece& piece = resident.empty() ? *streamed : *resident[static_cast<std::size_t>(begin / piece_windows)];
+      const TrainingData& data = piece.data;
+      const auto noise = draw_noise(generator_, count, data.n_nodes, model_config_.latent, options_.device,
+                                    options_.dtype);
+      const nn::SequenceOutput output = model_.forward(data.steps, noise, carried);
+      const SequenceLoss loss =
+          sequence_loss(output, data.targets, 1e-10, &piece.features, model_config_.feature_weight,
+                        piece.sampled.empty() ? nullptr : &piece.sampled, &generator_);
+      // One read-back per piece, for the log.
+      const auto sums = torch::stack({loss.loss.detach(), loss.kl.sum().detach(), loss.nll.sum().detach(),
                                       loss.feat.sum().detach()})
                             .to(torch::kCPU, torch::kFloat64);
+      totals.loss += sums[0].item<double>();
+      totals.kl += sums[1].item<double>();
+      totals.nll += sums[2].item<double>();
+      totals.feat += sums[3].item<double>();
+      if (validating) totals.validation.add(output.mu, data.held_out);
+      // The gradients of the pieces add up in the parameters' .grad.
+      loss.loss.backward();
+      carried.truncate();
+    }
     EpochRecord record;
     record.epoch = state.epochs_done + 1;
-    record.loss = totals[0].item<double>();
-    record.kl = totals[1].item<double>();
-    record.nll = totals[2].item<double>();
-    record.feat = totals[3].item<double>();
+    record.loss = totals.loss;
+    record.kl = totals.kl;
+    record.nll = totals.nll;
+    record.feat = totals.feat;
     if (!std::isfinite(record.loss)) {
       throw Error(fmt::format("training: the loss became {} at epoch {} (try a lower `lr` or "
                               "`clip-grad`)",
                               record.loss, record.epoch));
     }
     if (validating) {
-      const ValidationScores v = validation_scores(output.mu, data.held_out);
+      const ValidationScores v = totals.validation.scores();
       record.val_loss = v.loss;
       record.val_auc = v.roc_auc;
       record.val_ap = v.average_precision;
@@ -209,7 +266,6 @@ TrainingResult Trainer::fit(const TrainingData& all_edges, const std::filesystem
     } else {
       ++state.epochs_since_best;
     }
-    loss.loss.backward();
     if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(trainable, options_.clip_grad_norm);
     optimizer.step();
     record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

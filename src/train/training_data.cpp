@@ -10,7 +10,8 @@ namespace tavrnn::train {
 
 TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
                                 const std::vector<torch::Tensor>& features, torch::Device device,
-                                torch::ScalarType dtype, nn::AdjacencyFormat format) {
+                                torch::ScalarType dtype, nn::AdjacencyFormat format,
+                                bool warn_degenerate) {
   if (adjacency.empty() || adjacency.size() != features.size()) {
     throw Error(fmt::format("training data: expected one feature matrix per graph and at least "
                             "one graph, found {} graphs and {} feature matrices",
@@ -33,7 +34,7 @@ TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
     }
     const double edges = (a.is_sparse() ? a.values().sum() : a.sum()).item<double>();
     data.weights.push_back(reconstruction_weights(static_cast<double>(data.n_nodes), edges));
-    if (data.weights.back().degenerate) {
+    if (warn_degenerate && data.weights.back().degenerate) {
       spdlog::warn("window {}: A has {} of {} possible edges, so the loss weights of MODEL.md "
                    "section 5 are undefined; using pos_weight = 1, norm = 1 (plain mean BCE)",
                    t, edges, data.n_nodes * data.n_nodes);
@@ -46,12 +47,18 @@ TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
 }
 
 TrainingData with_held_out_edges(const TrainingData& data, double fraction, std::uint64_t seed) {
-  EdgeSplit split = hold_out_edges(data.adjacency, fraction, seed);
+  auto generator = at::detail::createCPUGenerator(seed);
+  return with_held_out_edges(data, fraction, generator);
+}
+
+TrainingData with_held_out_edges(const TrainingData& data, double fraction, at::Generator& generator) {
+  EdgeSplit split = hold_out_edges(data.adjacency, fraction, generator);
   std::vector<torch::Tensor> features;
   for (const auto& step : data.steps) features.push_back(step.features);
   const auto dtype = data.adjacency.front().scalar_type();
   const auto device = data.adjacency.front().device();
-  TrainingData held = make_training_data(split.training_adjacency, features, device, dtype, data.format);
+  // Its windows' degeneracy was reported when `data` was made.
+  TrainingData held = make_training_data(split.training_adjacency, features, device, dtype, data.format, false);
   for (std::size_t t = 0; t < held.targets.size(); ++t) {
     // On the data's device once: the loss and every epoch's scores index with them.
     HeldOutPairs& pairs = split.held_out[t];

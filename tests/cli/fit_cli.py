@@ -168,6 +168,27 @@ def embed_reproduces_fit():
     assert np.array_equal(a["mu"], b["mu"])
 
 
+def streamed_fit_is_the_in_memory_fit():
+    # Truncated back-propagation in pieces of 3 windows, from memory and from
+    # the file read 3 windows at a time: the same numbers.
+    common = ["--seed", "4", "--hidden", "16", "--latent", "4", "--bptt", "3"]
+    run("fit", path("graphs.npz"), "--out", path("bptt"), "--epochs", "8", *common)
+    run("fit", path("graphs.npz"), "--out", path("stream"), "--epochs", "8", *common, "--stream")
+    a, b = np.load(path("bptt", "embeddings.npz")), np.load(path("stream", "embeddings.npz"))
+    for key in ("mu", "sigma", "attention", "window_start"):
+        assert np.array_equal(a[key], b[key]), key
+    info = json.load(open(path("stream", "run.json")))
+    assert info["trainer"]["bptt_windows"] == 3, info["trainer"]
+    whole = json.load(open(path("run", "run.json")))
+    assert "bptt_windows" not in whole["trainer"], "absent when off, as in earlier runs"
+    # Resuming a streamed run continues it.
+    run("fit", path("graphs.npz"), "--out", path("stream"), *common, "--stream", "--epochs", "10", "--resume")
+    assert json.load(open(path("stream", "run.json")))["epochs_done"] == 10
+    proc = run("fit", path("graphs.npz"), "--out", path("stream_bad"), "--stream", "--select", "latent=2,4",
+               expect=1)
+    assert "stream" in proc.stderr, proc.stderr
+
+
 def vgae_and_vgrnn_run():
     for model in ("vgrnn", "vgae"):
         run("fit", path("graphs.npz"), "--out", path(model), "--model", model, "--epochs", "3")
@@ -188,7 +209,8 @@ def bad_inputs_are_one_line_errors():
 check("setup: simulate and graphs", setup)
 for fn in (outputs_open_in_numpy, same_seed_same_numbers, refuses_to_clobber_a_run,
            killed_run_resumes_bitwise, held_out_edges_choose_the_epoch,
-           select_keeps_the_best_held_out_score, embed_reproduces_fit, vgae_and_vgrnn_run,
+           select_keeps_the_best_held_out_score, embed_reproduces_fit, streamed_fit_is_the_in_memory_fit,
+           vgae_and_vgrnn_run,
            bad_inputs_are_one_line_errors):
     check(fn.__name__, fn)
 checks.finish()

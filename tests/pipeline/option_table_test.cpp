@@ -50,8 +50,10 @@ TEST(OptionTable, CompareAcceptsEveryModelOptionOfFit) {
   CompareSettings compare;
   const OptionTable fit_table = fit_options(fit);
   const OptionTable compare_table = compare_options(compare);
-  // The grid's axes replace these: --models, --latent (a list), --seed (the first).
-  const std::vector<std::string> axes = {"model", "latent", "seed", "sample-z"};
+  // The grid's axes replace these: --models, --latent (a list), --seed (the
+  // first). --stream says how `fit` reads its graphs file, not which model:
+  // the grid holds the graphs in memory for all its cells.
+  const std::vector<std::string> axes = {"model", "latent", "seed", "sample-z", "stream"};
   for (const auto& spec : fit_table.specs()) {
     if (std::find(axes.begin(), axes.end(), spec.name) != axes.end()) continue;
     EXPECT_NE(compare_table.find(spec.name), nullptr) << "compare lacks fit's option " << spec.name;

@@ -87,6 +87,9 @@ struct FitSettings {
   std::string select;
   bool sample_z = false;  // also keep sampled z, as the reference embeds
   std::string reconstruction = "full";  // or "sampled:K" (sets trainer.sampled_non_edges)
+  // Files in, files out: read the graphs file a piece at a time (the
+  // trainer's bptt_windows windows; all at once without) instead of whole.
+  bool stream = false;
 };
 OptionTable fit_options(FitSettings& s);
 

@@ -57,6 +57,11 @@ struct FittedModel {
 // edges score best; the others' checkpoints are removed.
 FittedModel fit(const graphs::GraphSequence& sequence, const FitSettings& settings,
                 const Checkpointing& checkpointing = {});
+// The same from any window source (a graphs file read piece by piece:
+// train::GraphFileWindows); `header` holds the windows' infos and names
+// (the source's header(), or the sequence itself). No `select`.
+FittedModel fit(train::WindowSource& windows, const graphs::GraphSequence& header, const FitSettings& settings,
+                const Checkpointing& checkpointing = {});
 // Embeddings of any sequence with as many nodes and features as the model's.
 train::Embeddings embed(train::SequenceModel& model, const graphs::GraphSequence& sequence,
                         const EmbedSettings& settings);

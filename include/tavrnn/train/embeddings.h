@@ -10,6 +10,7 @@
 #include "tavrnn/graphs/graph_sequence.h"
 #include "tavrnn/train/model_config.h"
 #include "tavrnn/train/training_data.h"
+#include "tavrnn/train/window_source.h"
 
 namespace tavrnn::train {
 
@@ -35,6 +36,10 @@ Embeddings embeddings_from_mu(torch::Tensor mu, std::optional<std::size_t> histo
 Embeddings embed(SequenceModel& model, const TrainingData& data,
                  std::optional<std::size_t> history_node_index, bool sample_z,
                  at::Generator& generator);
+// The same from any window source, `piece_windows` windows at a time (0:
+// all at once); the result does not depend on it.
+Embeddings embed(SequenceModel& model, WindowSource& windows, std::optional<std::size_t> history_node_index,
+                 bool sample_z, at::Generator& generator, std::size_t piece_windows = 0);
 
 // Writes embeddings with the window and unit metadata of `sequence` and the
 // `extra` scalars (model kind, seed) as 0-d arrays or strings.

@@ -32,6 +32,9 @@ struct EdgeSplit {
 // replacement from a generator seeded with `seed`. fraction 0 holds out
 // nothing and returns the adjacency unchanged.
 EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fraction, std::uint64_t seed);
+// The same drawing from `generator`, which is advanced: a sequence split in
+// consecutive pieces with one generator draws what it draws in one piece.
+EdgeSplit hold_out_edges(const std::vector<torch::Tensor>& adjacency, double fraction, at::Generator& generator);
 
 namespace detail {
 // torch::randperm(n, generator).narrow(0, 0, k), and the generator advanced
@@ -56,5 +59,18 @@ struct ValidationScores {
 };
 ValidationScores validation_scores(const std::vector<torch::Tensor>& mu,
                                    const std::vector<HeldOutPairs>& held_out);
+
+// The same scores over a sequence scored in consecutive pieces (truncated
+// back-propagation): add() each piece's mu and pairs in order.
+class ValidationAccumulator {
+ public:
+  void add(const std::vector<torch::Tensor>& mu, const std::vector<HeldOutPairs>& held_out);
+  ValidationScores scores() const;
+
+ private:
+  double loss_sum_ = 0, auc_sum_ = 0, ap_sum_ = 0;
+  int64_t pairs_ = 0;
+  std::size_t windows_ = 0;
+};
 
 }  // namespace tavrnn::train

@@ -12,6 +12,7 @@
 #include "tavrnn/train/checkpoint.h"
 #include "tavrnn/train/model_config.h"
 #include "tavrnn/train/training_data.h"
+#include "tavrnn/train/window_source.h"
 
 namespace tavrnn::train {
 
@@ -27,6 +28,15 @@ struct TrainerOptions {
   // the sampled loss, every edge and K non-edges per node, unbiased for it
   // (sampled_reconstruction.h; `--reconstruction sampled:K`). CPU only.
   int64_t sampled_non_edges = 0;
+  // Truncated back-propagation through time: 0 (the default) runs each
+  // epoch over the whole sequence at once; k >= 1 runs it k windows at a
+  // time, carrying the state (and the attention history) forward but
+  // cutting the gradient between pieces, and accumulates the pieces'
+  // gradients into the epoch's one step. Memory then holds one piece's
+  // activations (and, from a GraphFileWindows, one piece's graphs). Each
+  // piece draws its own noise, so k < T changes the numbers; k >= T is the
+  // full pass exactly.
+  int64_t bptt_windows = 0;
   // What early stopping and the kept parameters follow: "auto" (val-auc with
   // validation, else loss), "val-auc", "val-ap", "val-loss" or "loss".
   std::string monitor = "auto";
@@ -71,6 +81,10 @@ class Trainer {
   // `provenance` (input hashes, graph settings) is stored in the checkpoint.
   TrainingResult fit(const TrainingData& data, const std::filesystem::path& checkpoint,
                      bool resume, const nlohmann::json& provenance = {});
+  // The same from any window source (window_source.h): a graphs file read
+  // piece by piece trains exactly as the same graphs in memory.
+  TrainingResult fit(WindowSource& windows, const std::filesystem::path& checkpoint, bool resume,
+                     const nlohmann::json& provenance = {});
 
   SequenceModel& model() { return model_; }
   at::Generator& generator() { return generator_; }

@@ -31,15 +31,19 @@ struct TrainingData {
 TrainingData make_training_data(const std::vector<torch::Tensor>& adjacency,
                                 const std::vector<torch::Tensor>& features, torch::Device device,
                                 torch::ScalarType dtype,
-                                nn::AdjacencyFormat format = nn::AdjacencyFormat::Auto);
+                                nn::AdjacencyFormat format = nn::AdjacencyFormat::Auto,
+                                bool warn_degenerate = true);
 
 TrainingData make_training_data(const graphs::GraphSequence& sequence, torch::Device device,
                                 torch::ScalarType dtype,
-                                nn::AdjacencyFormat format = nn::AdjacencyFormat::Auto);
+                                nn::AdjacencyFormat format = nn::AdjacencyFormat::Auto,
+                                bool warn_degenerate = true);
 
 // The same data with a fraction of each window's edges held out
 // (held_out_edges.h): removed from A_hat and the target, and every held-out
 // pair excluded from the loss.
 TrainingData with_held_out_edges(const TrainingData& data, double fraction, std::uint64_t seed);
+// The same drawing from `generator`, which is advanced (hold_out_edges).
+TrainingData with_held_out_edges(const TrainingData& data, double fraction, at::Generator& generator);
 
 }  // namespace tavrnn::train
