@@ -80,8 +80,6 @@ class Reader {
   }
   DType stream_dtype(const std::string& key) const { return npz_.stream(key).dtype(); }
 
-  void forget(const std::string& key) { cache_.erase(key); }
-
  private:
   io::NpzReader npz_;
   mutable std::map<std::string, NdArray> cache_;

@@ -32,7 +32,9 @@ Embeddings embed(SequenceModel& model, WindowSource& windows, std::optional<std:
       sample_z ? draw_noise(generator, t_steps, nodes, latent, windows.device(), windows.dtype()) : torch::Tensor();
   std::vector<torch::Tensor> mu, sigma, z, alpha;
   nn::RecurrentState state = model.initial_state(nodes, t_steps, like);
-  nn::RecurrentState sampled_state = model.initial_state(nodes, t_steps, like);
+  // The sampled pass's own state (and attention history) only when asked for.
+  std::optional<nn::RecurrentState> sampled_state;
+  if (sample_z) sampled_state = model.initial_state(nodes, t_steps, like);
   for (int64_t begin = 0; begin < t_steps; begin += piece) {
     const int64_t count = std::min(piece, t_steps - begin);
     const TrainingData data = windows.windows(static_cast<std::size_t>(begin), static_cast<std::size_t>(count));
@@ -44,7 +46,7 @@ Embeddings embed(SequenceModel& model, WindowSource& windows, std::optional<std:
       alpha.push_back(out.alpha[static_cast<std::size_t>(t)].to(torch::kCPU));
     }
     if (sample_z) {
-      for (const auto& sampled : model.forward(data.steps, noise.narrow(0, begin, count), sampled_state).z) {
+      for (const auto& sampled : model.forward(data.steps, noise.narrow(0, begin, count), *sampled_state).z) {
         z.push_back(sampled.to(torch::kCPU));
       }
     }

@@ -76,8 +76,8 @@ TrainingData GraphFileWindows::windows(std::size_t begin, std::size_t count) {
     if (fraction_ > 0) generator_ = at::detail::createCPUGenerator(seed_);
     // Out of order: read up to `begin` (the held-out draws with it).
     for (std::size_t t = 0; t < begin; ++t) {
-      TrainingData skipped = make_training_data(reader_.next(1), device_, dtype_, format_, false);
-      if (fraction_ > 0) train::with_held_out_edges(skipped, fraction_, *generator_);
+      const graphs::GraphSequence skipped = reader_.next(1);
+      if (fraction_ > 0) hold_out_edges({skipped.graph(0).adjacency}, fraction_, *generator_);
     }
   }
   // Degenerate windows are reported once, on the first pass.

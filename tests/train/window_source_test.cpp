@@ -133,6 +133,20 @@ TEST_F(WindowSourceTest, EmbeddingInPiecesFromTheFileIsEmbeddingInMemory) {
   EXPECT_TRUE(whole.population_history.equal(pieces.population_history));
 }
 
+TEST_F(WindowSourceTest, WindowsReadOutOfOrderHoldOutWhatAPassInOrderHoldsOut) {
+  const GraphFileWindows file(path_, torch::kCPU, torch::kFloat32);
+  const auto in_order = file.with_held_out_edges(0.2, 11);
+  std::vector<HeldOutPairs> expected;
+  for (std::size_t t = 0; t < 5; ++t) expected.push_back(in_order->windows(t, 1).held_out.front());
+  const auto out_of_order = file.with_held_out_edges(0.2, 11);
+  const TrainingData late = out_of_order->windows(3, 2);
+  for (std::size_t k = 0; k < 2; ++k) {
+    ASSERT_FALSE(expected[3 + k].empty());
+    EXPECT_TRUE(late.held_out[k].first.equal(expected[3 + k].first)) << k;
+    EXPECT_TRUE(late.held_out[k].second.equal(expected[3 + k].second)) << k;
+  }
+}
+
 TEST_F(WindowSourceTest, ANegativePieceLengthIsAClearError) {
   try {
     Trainer trainer(config(), options(-1));
