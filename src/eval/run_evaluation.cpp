@@ -125,13 +125,13 @@ LabelledWindows labelled(const EmbeddingsFile& e, double min_purity) {
   return l;
 }
 
-std::vector<int> k_means_labels(const torch::Tensor& x, std::size_t k, std::size_t n_init,
-                                std::uint64_t seed) {
+KMeansResult k_means_clusters(const torch::Tensor& x, std::size_t k, std::size_t n_init,
+                              std::uint64_t seed) {
   KMeansOptions km;
   km.n_clusters = k;
   km.n_init = n_init;
   km.seed = seed;
-  return k_means(x, km).labels;
+  return k_means(x, km);
 }
 
 json decoding_section(const torch::Tensor& population, const LabelledWindows& l,
@@ -212,7 +212,9 @@ json clustering_section(const torch::Tensor& population, const LabelledWindows& 
     return out;
   }
   const auto x = rows(population, windows);
-  const auto clusters = k_means_labels(x, k, options.kmeans_n_init, options.seed);
+  const KMeansResult km = k_means_clusters(x, k, options.kmeans_n_init, options.seed);
+  const auto& clusters = km.labels;
+  out["kmeans_restarts"] = km.restarts;
   out["adjusted_rand_score"] = adjusted_rand_score(labels, clusters);
   out["normalized_mutual_info_score"] = normalized_mutual_info_score(labels, clusters);
   out["silhouette_score"] = silhouette_score(x, labels);
@@ -250,7 +252,9 @@ json groups_section(const EmbeddingsFile& e, const graphs::GraphSequence* graphs
     }
     auto z = rows(e.mu[static_cast<int64_t>(t)], units);
     if (options.group_geometry == "angular") z = unit_length_rows(z);
-    const auto clusters = k_means_labels(z, k, options.kmeans_n_init, options.seed + t);
+    const KMeansResult km = k_means_clusters(z, k, options.kmeans_n_init, options.seed + t);
+    const auto& clusters = km.labels;
+    row["kmeans_restarts"] = km.restarts;
     row["silhouette_score"] = silhouette_score(z, truth);
     row["adjusted_rand_score"] = adjusted_rand_score(truth, clusters);
     row["normalized_mutual_info_score"] = normalized_mutual_info_score(truth, clusters);

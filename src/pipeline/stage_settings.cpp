@@ -327,6 +327,9 @@ OptionTable evaluate_options(EvaluateSettings& s) {
   t.choice("group-geometry", s.options.group_geometry, {"euclidean", "angular"},
            "Unit-group metrics on mu as it is (euclidean) or on each unit's mu scaled to unit length "
            "(angular: the direction the inner-product decoder links by)");
+  t.value("kmeans-restarts", s.options.kmeans_n_init,
+          "k-means restarts for the window clustering and the unit groups; 0: 10 while "
+          "units x clusters x width <= 1e7, else 1");
   t.value("contrast", s.contrast,
           "Window label sets whose group separation is contrasted, FIRST:SECOND (e.g. high:low)")
       .show = nullptr;

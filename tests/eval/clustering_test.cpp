@@ -109,5 +109,36 @@ TEST(KMeans, DuplicatePointsAndMoreClustersThanSamples) {
   EXPECT_THROW(k_means(column({1, 2, 3}), options), Error);
 }
 
+TEST(KMeans, AutomaticRestartsAreTenForSmallProblemsAndOneForLargeOnes) {
+  EXPECT_EQ(automatic_restarts(32, 4, 32), 10U);
+  EXPECT_EQ(automatic_restarts(1000, 124, 32), 10U);
+  EXPECT_EQ(automatic_restarts(10000, 1252, 32), 1U);
+  torch::manual_seed(3);
+  const torch::Tensor x = torch::randn({60, 2}, torch::kFloat64);
+  KMeansOptions options;
+  options.n_clusters = 3;
+  options.seed = 4;
+  const KMeansResult ten = k_means(x, options);
+  options.n_init = 0;
+  const KMeansResult automatic = k_means(x, options);
+  EXPECT_EQ(ten.restarts, 10U);
+  EXPECT_EQ(automatic.restarts, 10U);
+  EXPECT_EQ(automatic.labels, ten.labels);
+  EXPECT_EQ(automatic.inertia, ten.inertia);
+}
+
+// Lloyd assigns samples in blocks of rows: every block, the last partial one
+// included, must pick each sample's nearest final centre.
+TEST(KMeans, EverySampleEndsAtItsNearestCentreAcrossRowBlocks) {
+  torch::manual_seed(8);
+  const torch::Tensor x = torch::randn({700, 3}, torch::kFloat64);
+  const KMeansResult r = k_means_from(x, x.narrow(0, 0, 9).clone());
+  const torch::Tensor nearest = torch::cdist(x, r.centers).argmin(1);
+  for (int64_t i = 0; i < x.size(0); ++i) {
+    ASSERT_EQ(r.labels[static_cast<std::size_t>(i)], nearest[i].item<int64_t>()) << "sample " << i;
+  }
+  EXPECT_EQ(r.restarts, 1U);
+}
+
 }  // namespace
 }  // namespace tavrnn::eval

@@ -35,7 +35,7 @@ struct EvaluationOptions {
   // edges sit far out along their group's direction and units with few near
   // the origin; the direction is what says which units link.
   std::string group_geometry = "euclidean";
-  std::size_t kmeans_n_init = 10;
+  std::size_t kmeans_n_init = 0;  // k-means restarts; 0: eval::automatic_restarts
   std::uint64_t seed = 0;                  // k-means and sampled non-edges
   std::size_t exhaustive_pairs_max_nodes = 1000;  // beyond: as many non-edges as edges, sampled
 };
