@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <map>
+#include <vector>
 
 #include "test_tensors.h"
 #include "tavrnn/util/error.h"
@@ -43,6 +47,43 @@ TEST(ClusteringMetrics, SilhouetteOfTwoPairsByHand) {
   EXPECT_DOUBLE_EQ(s[1], 2.5 / 3.5);
   EXPECT_DOUBLE_EQ(silhouette_score(column({0, 1, 4, 5}), {0, 0, 1, 1}),
                    (3.5 / 4.5 + 2.5 / 3.5) * 2 / 4);
+}
+
+// Silhouette by its definition, one sample at a time: mean distance to its
+// own cluster's other members (a) and the least mean distance to another
+// cluster (b), (b - a) / max(a, b).
+std::vector<double> silhouette_by_definition(const torch::Tensor& x, const std::vector<int>& labels) {
+  const torch::Tensor d = torch::cdist(x, x, 2.0, 2);
+  std::map<int, std::vector<int64_t>> members;
+  for (std::size_t i = 0; i < labels.size(); ++i) members[labels[i]].push_back(static_cast<int64_t>(i));
+  std::vector<double> out;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    double a = 0.0, b = std::numeric_limits<double>::infinity();
+    for (const auto& [label, who] : members) {
+      double sum = 0.0;
+      for (int64_t j : who) sum += d[static_cast<int64_t>(i)][j].item<double>();
+      if (label == labels[i]) {
+        a = who.size() > 1 ? sum / static_cast<double>(who.size() - 1) : 0.0;
+      } else {
+        b = std::min(b, sum / static_cast<double>(who.size()));
+      }
+    }
+    out.push_back(members[labels[i]].size() > 1 ? (b - a) / std::max(a, b) : 0.0);
+  }
+  return out;
+}
+
+TEST(ClusteringMetrics, SilhouetteWithFewOrManyClustersFollowsTheDefinition) {
+  torch::manual_seed(12);
+  for (int k : {3, 45}) {  // 45 > 32: the clusters' sums are gathered by index, not by a product
+    const torch::Tensor x = torch::randn({3 * k + 5, 4}, torch::kFloat64);
+    std::vector<int> labels;
+    for (int64_t i = 0; i < x.size(0); ++i) labels.push_back(static_cast<int>((i * 7) % k));
+    const std::vector<double> got = silhouette_samples(x, labels);
+    const std::vector<double> want = silhouette_by_definition(x, labels);
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-12) << "k " << k << " sample " << i;
+  }
 }
 
 TEST(ClusteringMetrics, SilhouetteOfSingletonAndDuplicatesIsZeroNotNaN) {
