@@ -28,7 +28,29 @@ LogisticRegression& LogisticRegression::fit(const torch::Tensor& x,
         "LogisticRegression.fit: the training labels have one class ({}); at least 2 are needed",
         encoded.classes.front()));
   }
-  const auto n = X.size(0), d = X.size(1);
+  const auto n = X.size(0);
+  // With more features than samples (a population embedding of every
+  // unit: 10,000 units x Z = 32 gives 320,000 features for 40 windows) the
+  // minimiser lies in the span of the samples (the penalty's gradient is W
+  // itself, the data term's is a combination of the x_i). Fit in an
+  // orthonormal basis of that span, X = U S V^T -> coordinates U S [n, r],
+  // and map back, W = W_r V^T: the same objective on the same subspace, and
+  // L-BFGS, made of inner products and linear combinations, takes the same
+  // steps there (only the max-|gradient| stop differs).
+  torch::Tensor basis;  // V [d, r], or undefined: the features as given
+  torch::Tensor Xfit = X;
+  if (X.size(1) > 2 * n) {
+    const auto [values, vectors] = torch::linalg_eigh(torch::mm(X, X.t()));  // K = U S^2 U^T
+    const double largest = values.max().item<double>();
+    const torch::Tensor keep = values.gt(largest * 1e-12).nonzero().squeeze(1);
+    if (keep.numel() > 0) {
+      const torch::Tensor U = vectors.index_select(1, keep);
+      const torch::Tensor root = values.index_select(0, keep).sqrt();
+      Xfit = U * root;                                  // U S
+      basis = torch::mm(X.t(), U) / root;               // V = X^T U S^-1
+    }
+  }
+  const auto d = Xfit.size(1);
   const bool binary = encoded.classes.size() == 2;
   const int64_t rows = binary ? 1 : static_cast<int64_t>(encoded.classes.size());
   const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
@@ -54,7 +76,7 @@ LogisticRegression& LogisticRegression::fit(const torch::Tensor& x,
   auto closure = [&]() -> torch::Tensor {
     ++n_iter_;
     optimizer.zero_grad();
-    const torch::Tensor logits = torch::addmm(b, X, w.t());
+    const torch::Tensor logits = torch::addmm(b, Xfit, w.t());
     const torch::Tensor data_term =
         binary ? torch::binary_cross_entropy_with_logits(logits.squeeze(1), target)
                : torch::nn::functional::cross_entropy(logits, codes);
@@ -65,7 +87,7 @@ LogisticRegression& LogisticRegression::fit(const torch::Tensor& x,
   optimizer.step(closure);
 
   classes_ = encoded.classes;
-  coef_ = w.detach().clone();
+  coef_ = basis.defined() ? torch::mm(w.detach(), basis.t()) : w.detach().clone();
   intercept_ = b.detach().clone();
   return *this;
 }

@@ -61,6 +61,26 @@ TEST(LogisticRegression, TwoClassesFitOneLogisticModelAsSklearn) {
   EXPECT_EQ(model.coef().sizes(), (std::vector<int64_t>{1, 3}));
 }
 
+// More features than samples (a population embedding of many units): the
+// fit runs in the samples' span and must still be the minimiser over all
+// d coefficients, with coef() of full width.
+TEST(LogisticRegression, MoreFeaturesThanSamplesStillMinimiseTheWholeObjective) {
+  torch::manual_seed(5);
+  const torch::Tensor x = torch::randn({24, 500}, torch::kFloat64);
+  std::vector<int> two, three;
+  for (int i = 0; i < 24; ++i) {
+    two.push_back(i % 2);
+    three.push_back(i % 3);
+  }
+  expect_stationary(x, two, 1.0);
+  expect_stationary(x, three, 0.1);
+  LogisticRegression model;
+  model.fit(x, three);
+  EXPECT_EQ(model.coef().sizes(), (std::vector<int64_t>{3, 500}));
+  // Rank-deficient samples (duplicates) too.
+  expect_stationary(torch::cat({x.narrow(0, 0, 12), x.narrow(0, 0, 12)}), two, 1.0);
+}
+
 TEST(LogisticRegression, SeparatesAndGivesProbabilities) {
   const torch::Tensor x = column({-3, -2, -1.5, 1.5, 2, 3});
   LogisticRegression model;

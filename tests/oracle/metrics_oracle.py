@@ -224,7 +224,7 @@ def overlapping_classes(n, d, k, spread=1.5):
 
 def logistic_equals_sklearn():
     for n, d, k, C in [(80, 4, 3, 1.0), (120, 6, 5, 1.0), (60, 3, 2, 1.0), (90, 5, 4, 0.1),
-                       (50, 8, 2, 10.0)]:
+                       (50, 8, 2, 10.0), (30, 400, 2, 1.0), (36, 300, 3, 0.5)]:
         x, y = overlapping_classes(n, d, k)
         x = StandardScaler().fit_transform(x)
         x_test, _ = overlapping_classes(40, d, k)
