@@ -84,7 +84,7 @@ window's label code (-1 = unlabelled), named by label_names.)")
       R"(One correlation graph per window (docs/graphs.md). Keyword arguments are the options of
 `tavrnn graphs`, with underscores: windows (required: "sliding:SIZE:STEP", "segments[:MINLEN]",
 "explicit:FILE", "trials"), theta, rmt ("none", "analytic", "shuffle:K"), history_node, features
-("identity", "rows", "rows+rates"), select, top_k, dtype, device, storage, weights, seed.)");
+("identity", "rows", "rows+rates", "descriptors"), select, top_k, dtype, device, storage, weights, seed.)");
 }
 
 }  // namespace tavrnn::python

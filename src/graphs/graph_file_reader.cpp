@@ -98,7 +98,7 @@ GraphSequenceSettings read_settings(const Reader& in) {
   s.history_node = in.get("history_node", DType::Bool, {}).as_int64(0) != 0;
   const std::string features = in.string("features");
   const std::optional<NodeFeatures> parsed = parse_node_features(features);
-  if (!parsed) in.fail("features", fmt::format("expected 'rows', 'identity' or 'rows+rates', found '{}'", features));
+  if (!parsed) in.fail("features", fmt::format("expected 'rows', 'identity', 'rows+rates' or 'descriptors', found '{}'", features));
   s.features = *parsed;
   if (const std::int64_t k = in.integer("top_k"); k > 0) s.top_k = static_cast<std::size_t>(k);
   s.rmt = in.string("rmt");

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "tavrnn/graphs/node_descriptors.h"
 #include "tavrnn/util/error.h"
 
 namespace tavrnn::graphs {
@@ -150,15 +152,46 @@ const char* node_features_name(NodeFeatures features) {
       return "identity";
     case NodeFeatures::RowsAndRates:
       return "rows+rates";
+    case NodeFeatures::Descriptors:
+      return "descriptors";
   }
   return "identity";
 }
 
 std::optional<NodeFeatures> parse_node_features(const std::string& text) {
-  for (NodeFeatures f : {NodeFeatures::Rows, NodeFeatures::Identity, NodeFeatures::RowsAndRates}) {
+  for (NodeFeatures f : {NodeFeatures::Rows, NodeFeatures::Identity, NodeFeatures::RowsAndRates,
+                         NodeFeatures::Descriptors}) {
     if (text == node_features_name(f)) return f;
   }
   return std::nullopt;
+}
+
+std::size_t GraphSequence::feature_dim() const {
+  switch (settings_.features) {
+    case NodeFeatures::RowsAndRates:
+      return n_nodes() + 1;
+    case NodeFeatures::Descriptors:
+      return kDescriptorWidth;
+    default:
+      return n_nodes();
+  }
+}
+
+std::vector<double> GraphSequence::rate_z(std::size_t t) const {
+  if (!rate_scale_) {
+    for (std::size_t k = 0; k < size(); ++k) {
+      if (info_[k].unit_rate_hz.size() == n_units_) continue;
+      throw Error(fmt::format(
+          "graph sequence: node features {} need every window's unit rates; window {} "
+          "has {} of {} (graphs written before rates were recorded: rebuild them with "
+          "`tavrnn graphs`)",
+          node_features_name(settings_.features), k, info_[k].unit_rate_hz.size(), n_units_));
+    }
+  }
+  const auto [mean, sd] = *rate_scale_;
+  std::vector<double> z(n_units_);
+  for (std::size_t i = 0; i < n_units_; ++i) z[i] = (info_.at(t).unit_rate_hz[i] - mean) / sd;
+  return z;
 }
 
 torch::Tensor GraphSequence::features(std::size_t t) const {
@@ -167,19 +200,12 @@ torch::Tensor GraphSequence::features(std::size_t t) const {
   if (settings_.features == NodeFeatures::Identity) {
     return torch::eye(static_cast<int64_t>(n_nodes()), g.weights.options().layout(torch::kStrided));
   }
-  if (!rate_scale_) {
-    for (std::size_t k = 0; k < size(); ++k) {
-      if (info_[k].unit_rate_hz.size() == n_units_) continue;
-      throw Error(fmt::format(
-          "graph sequence: node features rows+rates need every window's unit rates; window {} "
-          "has {} of {} (graphs written before rates were recorded: rebuild them with "
-          "`tavrnn graphs`)",
-          k, info_[k].unit_rate_hz.size(), n_units_));
-    }
+  if (settings_.features == NodeFeatures::Descriptors) {
+    return node_descriptors(g.adjacency, g.weights, n_units_, rate_z(t), settings_.history_node);
   }
-  const auto [mean, sd] = *rate_scale_;
+  const std::vector<double> z = rate_z(t);
   std::vector<double> column(n_nodes(), 0.0);
-  for (std::size_t i = 0; i < n_units_; ++i) column[i] = (info_[t].unit_rate_hz[i] - mean) / sd;
+  std::copy(z.begin(), z.end(), column.begin());
   const torch::Tensor c = torch::tensor(column, torch::kFloat64)
                               .to(g.weights.device(), g.weights.scalar_type())
                               .unsqueeze(1);

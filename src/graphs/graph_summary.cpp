@@ -47,6 +47,7 @@ std::string graph_sequence_summary(const GraphSequence& sequence) {
   out += fmt::format("  theta {}, rmt {}, features {}{}, seed {}\n", s.theta, s.rmt,
                      s.features == NodeFeatures::Rows           ? "rows of W"
                      : s.features == NodeFeatures::RowsAndRates ? "rows of W + unit rates"
+                     : s.features == NodeFeatures::Descriptors  ? "unit descriptors"
                                                                 : "identity",
                      s.top_k ? fmt::format(", top-k {}", *s.top_k) : "", s.seed);
   out += fmt::format("  {:>6} {:>6} {:<18} {:<10} {:>8} {:>6} {:<19} {:>9} {:>8} {}\n", "window",

@@ -129,7 +129,7 @@ graphs::GraphBuilderOptions GraphsSettings::builder_options() const {
   b.history_node = history_node;
   const auto parsed_features = graphs::parse_node_features(features);
   if (!parsed_features) {
-    throw Error(fmt::format("features: expected identity, rows or rows+rates, found '{}'", features));
+    throw Error(fmt::format("features: expected identity, rows, rows+rates or descriptors, found '{}'", features));
   }
   b.features = *parsed_features;
   if (top_k > 0) b.top_k = top_k;
@@ -166,9 +166,10 @@ OptionTable graphs_options(GraphsSettings& s) {
           "Random-matrix filtering: none | analytic | shuffle[:K][:reference] | "
           "adaptive[:TOLERANCE][:reference] (K default 1000, tolerance 0.0025)");
   t.flag("history-node", s.history_node, "Add node N, connected to every unit (row and column of ones)");
-  t.choice("features", s.features, {"rows", "identity", "rows+rates"},
-           "Node features: identity, rows (of W), or rows+rates (rows of W and each unit's firing "
-           "rate in the window, z-scored)");
+  t.choice("features", s.features, {"rows", "identity", "rows+rates", "descriptors"},
+           "Node features: identity, rows (of W), rows+rates (rows of W and each unit's firing "
+           "rate in the window, z-scored), or descriptors (8 per unit, the same width for any "
+           "number of units: rate, degree, strength, clustering, random-walk returns)");
   t.value("top-k", s.top_k, "Keep an edge only if among the K strongest |r| of either unit (0: off)")
       .show = nullptr;
   t.choice("dtype", s.dtype, {"float32", "float64"}, "float32 or float64");

@@ -218,6 +218,20 @@ def rows_and_rates_features_train():
     assert os.path.exists(path("rr_run/embeddings.npz"))
 
 
+def descriptor_features_train():
+    # Eight columns per node whatever the number of units: x_dim 8, not N' + 1.
+    g, proc = graphs(path("small.npz"), "--windows", "sliding:400:400", "--theta", "0.3",
+                     "--history-node", "--features", "descriptors")
+    assert str(g["features"]) == "descriptors", g["features"]
+    assert "unit descriptors" in proc.stdout, proc.stdout
+    run("--threads", "1", "-q", "fit", path("g.npz"), "--epochs", "2", "--out", path("d_run"))
+    text = open(path("d_run/run.json")).read()
+    dims = set(re.findall(r'"x_dim": *([0-9]+)', text))
+    assert dims == {"8"}, f"x_dim {dims}, expected 8 descriptor columns"
+    mu = np.load(path("d_run/embeddings.npz"))["mu"]
+    assert mu.shape[1] == 33 and np.isfinite(mu).all(), mu.shape
+
+
 def errors_are_one_line():
     cases = [
         (("--windows", "sliding:10"), 1, "--windows 'sliding:10'"),
@@ -245,6 +259,7 @@ check("--top-k keeps the k strongest of either end, sparse storage", top_k_union
 check("--weights edges: A and W as edge lists, W on A's edges only", weights_on_edges)
 check("degenerate windows are reported with their fallback", degenerate_windows_warn)
 check("--features rows+rates: rates recorded, one more feature column, fit trains", rows_and_rates_features_train)
+check("--features descriptors: eight columns per node, fit trains", descriptor_features_train)
 check("bad options are one-line errors", errors_are_one_line)
 
 checks.finish()

@@ -25,9 +25,14 @@ enum class NodeFeatures {
   // which units fire, and on the real recordings that is where much of the
   // behaviour is (docs/graphs.md).
   RowsAndRates,
+  // X_t: kDescriptorWidth numbers per node (node_descriptors.h): the unit's
+  // z-scored rate, degree, strength, clustering coefficient, random-walk
+  // return probabilities and a history-node flag. The width does not
+  // depend on N, so one model can take recordings of any size.
+  Descriptors,
 };
 
-// "rows", "identity", "rows+rates".
+// "rows", "identity", "rows+rates", "descriptors".
 const char* node_features_name(NodeFeatures features);
 // The inverse; nullopt for any other text.
 std::optional<NodeFeatures> parse_node_features(const std::string& text);
@@ -115,7 +120,8 @@ class GraphSequence {
 
   // Dense A_t and W_t ([N', N'], whatever the storage; W is 0 off A's edges
   // when held on edges only), and node features X_t ([N', N'] for Rows and
-  // Identity, [N', N' + 1] for RowsAndRates; sparse where W is).
+  // Identity, [N', N' + 1] for RowsAndRates, sparse where W is;
+  // [N', kDescriptorWidth] dense for Descriptors).
   torch::Tensor dense_adjacency(std::size_t t) const;
   torch::Tensor dense_weights(std::size_t t) const;
   // Per unit of window t: silent, i.e. its row of r is 0 off the diagonal
@@ -124,9 +130,7 @@ class GraphSequence {
   std::vector<bool> silent_units(std::size_t t) const;
   torch::Tensor features(std::size_t t) const;
   // Columns of features(t): the model's x_dim.
-  std::size_t feature_dim() const {
-    return n_nodes() + (settings_.features == NodeFeatures::RowsAndRates ? 1 : 0);
-  }
+  std::size_t feature_dim() const;
 
   // Names carried along for outputs (may be empty).
   std::vector<std::string> unit_ids;
@@ -147,6 +151,9 @@ class GraphSequence {
   // z-scores with one scale, so that a unit's rate compares across
   // windows); nullopt when a window has none recorded.
   std::optional<std::pair<double, double>> rate_scale_;
+  // Window t's unit rates z-scored with rate_scale_ (N values); throws
+  // Error when the file recorded no rates.
+  std::vector<double> rate_z(std::size_t t) const;
 };
 
 // graphs.npz (keys documented in docs/formats.md); numpy reads it directly
