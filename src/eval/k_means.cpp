@@ -102,10 +102,9 @@ torch::Tensor nearest_centers(const torch::Tensor& x, const torch::Tensor& cente
   const auto center_norms = centers.square().sum(1).unsqueeze(0);
   const auto centers_t = centers.t().contiguous();
   torch::Tensor labels = torch::empty({x.size(0)}, torch::kInt64);
-  torch::Tensor block;
   for (int64_t start = 0; start < x.size(0); start += chunk_rows) {
     const int64_t rows = std::min(chunk_rows, x.size(0) - start);
-    block = torch::addmm(center_norms, x.narrow(0, start, rows), centers_t, /*beta=*/1, /*alpha=*/-2);
+    const torch::Tensor block = torch::addmm(center_norms, x.narrow(0, start, rows), centers_t, /*beta=*/1, /*alpha=*/-2);
     labels.narrow(0, start, rows).copy_(block.argmin(1));
   }
   return labels;

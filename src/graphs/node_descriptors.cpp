@@ -105,8 +105,7 @@ torch::Tensor node_descriptors(const torch::Tensor& adjacency, const torch::Tens
   // sum_j (S^2)_ij^2. (A^2)_ij counts the common neighbours, so i's
   // triangles are sum over its neighbours j of (A^2)_ij / 2.
   std::vector<double> s2(static_cast<std::size_t>(n), 0.0);
-  std::vector<int64_t> common(static_cast<std::size_t>(n), 0);
-  std::vector<char> reached(static_cast<std::size_t>(n), 0);
+  std::vector<int64_t> common(static_cast<std::size_t>(n), 0);  // > 0 exactly on the nodes reached
   std::vector<int64_t> touched;
   for (int64_t i = 0; i < n; ++i) {
     double* row = x + i * width;
@@ -124,10 +123,7 @@ torch::Tensor node_descriptors(const torch::Tensor& adjacency, const torch::Tens
       r2 += s_ik * s_ik;
       for (int64_t f = g.offsets[k]; f < g.offsets[k + 1]; ++f) {
         const int64_t j = g.neighbours[f];
-        if (!reached[j]) {
-          reached[j] = 1;
-          touched.push_back(j);
-        }
+        if (common[j] == 0) touched.push_back(j);
         s2[j] += s_ik * inverse_root_degree[k] * inverse_root_degree[j];
         ++common[j];
       }
@@ -143,7 +139,6 @@ torch::Tensor node_descriptors(const torch::Tensor& adjacency, const torch::Tens
       r4 += s2[j] * s2[j];
       s2[j] = 0.0;
       common[j] = 0;
-      reached[j] = 0;
     }
     touched.clear();
     triangles /= 2.0;
