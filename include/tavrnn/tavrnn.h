@@ -51,3 +51,4 @@
 #include "tavrnn/pipeline/run_pipeline.h"
 #include "tavrnn/pipeline/stage_settings.h"
 #include "tavrnn/pipeline/stages.h"
+#include "tavrnn/pipeline/shared_fit.h"

@@ -279,6 +279,9 @@ OptionTable fit_options(FitSettings& s) {
           "Truncated back-propagation through time: run each epoch K windows at a time, the state carried "
           "forward and the gradient cut between pieces, one Adam step per epoch (0 = the whole sequence at "
           "once, as the reference); memory then holds K windows' activations");
+  t.flag("step-per-sequence", s.trainer.step_per_sequence,
+         "With several graph sequences: one Adam step after each sequence, in order (default: one step "
+         "per epoch on the sum of their losses)");
   t.flag("stream", s.stream,
          "Read the graphs file a piece at a time (--bptt windows) instead of loading it whole, for sequences "
          "whose graphs do not fit in memory; the same numbers as loading it");

@@ -14,6 +14,7 @@
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/io/file_hash.h"
 #include "tavrnn/pipeline/model_selection.h"
+#include "fit_record.h"
 #include "tavrnn/recording/summary.h"
 #include "tavrnn/recording/windows.h"
 #include "tavrnn/report/html_report.h"
@@ -57,45 +58,12 @@ Categorical categories_from_lines(std::vector<std::string> lines) {
   return Categorical::from_strings(lines);
 }
 
-// The held-out scores of the epoch the model was kept at (null without validation).
-nlohmann::json validation_record(const train::TrainingResult& result) {
-  const train::EpochRecord* r = result.state.model_epoch_record();
-  if (r == nullptr || !r->has_validation()) return nullptr;
-  return {{"epoch", r->epoch}, {"loss", r->val_loss}, {"roc_auc", r->val_auc}, {"average_precision", r->val_ap}};
-}
-
-// ", kept epoch 37 (held-out AUC 0.912)" when the model ends at another epoch than the last.
-std::string kept_epoch_text(const train::TrainingResult& result) {
-  const int64_t kept = result.state.model_epoch();
-  if (kept == result.state.epochs_done) return "";
-  const auto v = validation_record(result);
-  if (v.is_null()) return fmt::format(", kept epoch {} (lowest loss)", kept);
-  return fmt::format(", kept epoch {} (held-out edges: ROC AUC {:.3f}, AP {:.3f})", kept,
-                     v.at("roc_auc").get<double>(), v.at("average_precision").get<double>());
-}
-
 // fit's record of a model (run.json, less the graphs file's name and hash).
 nlohmann::json fit_record(const FittedModel& fitted, const graphs::GraphSequence& sequence) {
-  const auto& log = fitted.result.state.log;
-  return {{"command", "fit"},
-          {"graph_settings", {{"windows", sequence.settings().windows},
-                              {"theta", sequence.settings().theta},
-                              {"history_node", sequence.settings().history_node},
-                              {"rmt", sequence.settings().rmt},
-                              {"bin_width_s", sequence.bin_width_s()}}},
-          {"model", fitted.config.to_json()},
-          {"trainer", fitted.options.to_json()},
-          {"versions", train::runtime_versions()},
-          {"epochs_done", fitted.result.state.epochs_done},
-          {"stopped_early", fitted.result.state.stopped_early},
-          {"selected_epoch", fitted.result.state.model_epoch()},
-          {"monitor", fitted.result.monitor},
-          {"validation", validation_record(fitted.result)},
-          {"final_loss", log.empty() ? 0.0 : log.back().loss},
-          {"timings", {{"seconds_this_call", fitted.result.seconds},
-                       {"median_seconds_per_epoch", train::median_epoch_seconds(log)}}},
-          {"resumed", fitted.result.resumed},
-          {"selection", fitted.selection}};
+  nlohmann::json record = {{"command", "fit"}, {"graph_settings", graph_settings_record(sequence)}};
+  record.update(training_record(fitted.config, fitted.options, fitted.result));
+  record["selection"] = fitted.selection;
+  return record;
 }
 
 std::vector<int> label_codes(const std::string& list, const std::vector<std::string>& names) {
@@ -117,6 +85,46 @@ std::vector<int> label_codes(const std::string& list, const std::vector<std::str
 }
 
 }  // namespace
+
+nlohmann::json validation_record(const train::TrainingResult& result) {
+  const train::EpochRecord* r = result.state.model_epoch_record();
+  if (r == nullptr || !r->has_validation()) return nullptr;
+  return {{"epoch", r->epoch}, {"loss", r->val_loss}, {"roc_auc", r->val_auc}, {"average_precision", r->val_ap}};
+}
+
+std::string kept_epoch_text(const train::TrainingResult& result) {
+  const int64_t kept = result.state.model_epoch();
+  if (kept == result.state.epochs_done) return "";
+  const auto v = validation_record(result);
+  if (v.is_null()) return fmt::format(", kept epoch {} (lowest loss)", kept);
+  return fmt::format(", kept epoch {} (held-out edges: ROC AUC {:.3f}, AP {:.3f})", kept,
+                     v.at("roc_auc").get<double>(), v.at("average_precision").get<double>());
+}
+
+nlohmann::json graph_settings_record(const graphs::GraphSequence& sequence) {
+  return {{"windows", sequence.settings().windows},
+          {"theta", sequence.settings().theta},
+          {"history_node", sequence.settings().history_node},
+          {"rmt", sequence.settings().rmt},
+          {"bin_width_s", sequence.bin_width_s()}};
+}
+
+nlohmann::json training_record(const train::ModelConfig& config, const train::TrainerOptions& options,
+                               const train::TrainingResult& result) {
+  const auto& log = result.state.log;
+  return {{"model", config.to_json()},
+          {"trainer", options.to_json()},
+          {"versions", train::runtime_versions()},
+          {"epochs_done", result.state.epochs_done},
+          {"stopped_early", result.state.stopped_early},
+          {"selected_epoch", result.state.model_epoch()},
+          {"monitor", result.monitor},
+          {"validation", validation_record(result)},
+          {"final_loss", log.empty() ? 0.0 : log.back().loss},
+          {"timings", {{"seconds_this_call", result.seconds},
+                       {"median_seconds_per_epoch", train::median_epoch_seconds(log)}}},
+          {"resumed", result.resumed}};
+}
 
 // ---- values in, values out ------------------------------------------------
 

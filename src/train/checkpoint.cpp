@@ -113,6 +113,13 @@ void save_checkpoint(const std::filesystem::path& path, SequenceModel& model,
     }
     archive.write("best_parameters", best);
   }
+  if (!state.sequence_rng_states.empty()) {
+    torch::serialize::OutputArchive states;
+    for (std::size_t i = 0; i < state.sequence_rng_states.size(); ++i) {
+      states.write(std::to_string(i + 1), state.sequence_rng_states[i]);
+    }
+    archive.write("sequence_rng_states", states);
+  }
   archive.write("tavrnn_state", c10::IValue(state_to_json(state).dump()));
   io::AtomicPath atomic(path);
   archive.save_to(atomic.temporary().string());
@@ -164,6 +171,14 @@ TrainingState load_checkpoint(const std::filesystem::path& path, SequenceModel& 
                                 path.string(), count));
       }
       state.best_parameters.push_back(p.to(device));
+    }
+  }
+  torch::serialize::InputArchive sequence_states;
+  if (archive.try_read("sequence_rng_states", sequence_states)) {
+    for (std::size_t i = 1;; ++i) {
+      torch::Tensor rng;
+      if (!sequence_states.try_read(std::to_string(i), rng)) break;
+      state.sequence_rng_states.push_back(rng.to(torch::kCPU));
     }
   }
   return state;

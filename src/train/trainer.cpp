@@ -32,6 +32,7 @@ nlohmann::json TrainerOptions::to_json() const {
           {"checkpoint_every", checkpoint_every}};
   // Written only when set, so that earlier runs' records read the same.
   if (bptt_windows > 0) out["bptt_windows"] = bptt_windows;
+  if (step_per_sequence) out["step_per_sequence"] = true;
   return out;
 }
 
@@ -132,26 +133,58 @@ struct EpochTotals {
 
 }  // namespace
 
-TrainingResult Trainer::fit(WindowSource& all_edges, const std::filesystem::path& checkpoint, bool resume,
+TrainingResult Trainer::fit(WindowSource& windows, const std::filesystem::path& checkpoint, bool resume,
                             const nlohmann::json& provenance) {
-  if (all_edges.x_dim() != model_config_.x_dim) {
-    throw Error(fmt::format("training: the graphs have {} node features, the model expects {}",
-                            all_edges.x_dim(), model_config_.x_dim));
+  return fit(std::vector<WindowSource*>{&windows}, checkpoint, resume, provenance);
+}
+
+std::uint64_t sequence_seed(std::uint64_t seed, std::size_t index) {
+  // splitmix64 of (seed, index): unrelated streams for neighbouring indices.
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(index) + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const std::filesystem::path& checkpoint,
+                            bool resume, const nlohmann::json& provenance) {
+  if (sequences.empty()) throw Error("training: no graph sequence to train on");
+  for (std::size_t s = 0; s < sequences.size(); ++s) {
+    if (sequences[s]->x_dim() != model_config_.x_dim) {
+      throw Error(fmt::format("training: the graphs{} have {} node features, the model expects {}",
+                              sequences.size() > 1 ? fmt::format(" of sequence {}", s + 1) : "",
+                              sequences[s]->x_dim(), model_config_.x_dim));
+    }
   }
   std::string monitor = options_.resolved_monitor();
   // The held-out edges get their own generator, so that holding them out
   // changes neither the initial parameters nor the noise of a seed.
-  const std::unique_ptr<WindowSource> source =
-      all_edges.with_held_out_edges(options_.validation_fraction, options_.seed ^ 0x9E3779B97F4A7C15ULL);
-  const bool validating = options_.validation_fraction > 0 && source->has_held_out_pairs();
+  std::vector<std::unique_ptr<WindowSource>> sources;
+  bool validating = false;
+  for (std::size_t s = 0; s < sequences.size(); ++s) {
+    const std::uint64_t held_out_seed = options_.seed ^ 0x9E3779B97F4A7C15ULL;
+    sources.push_back(sequences[s]->with_held_out_edges(
+        options_.validation_fraction, s == 0 ? held_out_seed : sequence_seed(held_out_seed, s)));
+    validating = validating || (options_.validation_fraction > 0 && sources.back()->has_held_out_pairs());
+  }
   if (options_.validation_fraction > 0 && !validating) {
     spdlog::warn("validation: no window has enough edges to hold {:.0f} % of them out; training on "
                  "every edge and monitoring the training loss",
                  100 * options_.validation_fraction);
     monitor = "loss";
   }
+  // Sequence 0 draws from generator_ (as a lone sequence always has), the
+  // others from their own.
+  std::vector<at::Generator> own_generators;
+  for (std::size_t s = 1; s < sequences.size(); ++s) {
+    own_generators.push_back(at::detail::createCPUGenerator(sequence_seed(options_.seed, s)));
+  }
+  const auto generator_of = [&](std::size_t s) -> at::Generator& {
+    return s == 0 ? generator_ : own_generators[s - 1];
+  };
   const bool early_stopping = options_.early_stopping_patience > 0;
   const bool keep_best = early_stopping && options_.keep_best;
+  const bool step_per_sequence = options_.step_per_sequence && sequences.size() > 1;
   const auto started = std::chrono::steady_clock::now();
   torch::optim::Adam optimizer(model_.trainable_parameters(),
                                torch::optim::AdamOptions(options_.learning_rate));
@@ -175,11 +208,14 @@ TrainingResult Trainer::fit(WindowSource& all_edges, const std::filesystem::path
     const nlohmann::json config = state.config;
     state = load_checkpoint(checkpoint, model_, &optimizer, &generator_, options_.device);
     state.config = config;
+    if (state.sequence_rng_states.size() != own_generators.size()) {
+      throw Error(fmt::format("resuming from {}: it was trained on {} sequences, not {}", checkpoint.string(),
+                              state.sequence_rng_states.size() + 1, sequences.size()));
+    }
+    for (std::size_t s = 0; s < own_generators.size(); ++s) own_generators[s].set_state(state.sequence_rng_states[s]);
     result.resumed = true;
     spdlog::info("resuming {} at epoch {}", checkpoint.string(), state.epochs_done);
   }
-  const auto n_windows = static_cast<int64_t>(source->size());
-  const int64_t piece_windows = options_.bptt_windows > 0 ? std::min(options_.bptt_windows, n_windows) : n_windows;
   ProgressBar progress("training", static_cast<std::size_t>(options_.epochs));
   if (!options_.progress) progress.finish();
   model_.train(true);
@@ -187,9 +223,9 @@ TrainingResult Trainer::fit(WindowSource& all_edges, const std::filesystem::path
   const auto like = torch::TensorOptions().device(options_.device).dtype(options_.dtype);
   // A piece's data as the loss reads it. Resident windows are prepared
   // once; streamed ones for each piece of each epoch.
-  const auto make_piece = [&](int64_t begin, int64_t count) {
+  const auto make_piece = [&](WindowSource& source, int64_t begin, int64_t count) {
     auto made = std::make_unique<Piece>();
-    made->data = source->windows(static_cast<std::size_t>(begin), static_cast<std::size_t>(count));
+    made->data = source.windows(static_cast<std::size_t>(begin), static_cast<std::size_t>(count));
     for (const auto& step : made->data.steps) {
       // "rate": the last column (rows+rates puts each unit's rate there).
       made->features.push_back(model_config_.feature_target == "rate"
@@ -201,29 +237,39 @@ TrainingResult Trainer::fit(WindowSource& all_edges, const std::filesystem::path
     }
     return made;
   };
-  std::vector<std::unique_ptr<Piece>> resident;
-  if (source->resident()) {
+  const auto piece_windows_of = [&](const WindowSource& source) {
+    const auto n_windows = static_cast<int64_t>(source.size());
+    return options_.bptt_windows > 0 ? std::min(options_.bptt_windows, n_windows) : n_windows;
+  };
+  std::vector<std::vector<std::unique_ptr<Piece>>> resident(sources.size());
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    if (!sources[s]->resident()) continue;
+    const auto n_windows = static_cast<int64_t>(sources[s]->size());
+    const int64_t piece_windows = piece_windows_of(*sources[s]);
     for (int64_t begin = 0; begin < n_windows; begin += piece_windows) {
-      resident.push_back(make_piece(begin, std::min(piece_windows, n_windows - begin)));
+      resident[s].push_back(make_piece(*sources[s], begin, std::min(piece_windows, n_windows - begin)));
     }
   }
-  while (state.epochs_done < options_.epochs && !state.stopped_early) {
-    const auto t0 = std::chrono::steady_clock::now();
-    optimizer.zero_grad();
-    EpochTotals totals;
-    nn::RecurrentState carried = model_.initial_state(source->n_nodes(), n_windows, like);
+  // Runs one sequence forwards and backwards, its gradients adding up in
+  // the parameters' .grad and its sums in `totals`.
+  const auto run_sequence = [&](std::size_t s, EpochTotals& totals) {
+    WindowSource& source = *sources[s];
+    at::Generator& generator = generator_of(s);
+    const auto n_windows = static_cast<int64_t>(source.size());
+    const int64_t piece_windows = piece_windows_of(source);
+    nn::RecurrentState carried = model_.initial_state(source.n_nodes(), n_windows, like);
     for (int64_t begin = 0; begin < n_windows; begin += piece_windows) {
       const int64_t count = std::min(piece_windows, n_windows - begin);
       std::unique_ptr<Piece> streamed;
-      if (resident.empty()) streamed = make_piece(begin, count);
-      const Piece& piece = resident.empty() ? *streamed : *resident[static_cast<std::size_t>(begin / piece_windows)];
+      if (resident[s].empty()) streamed = make_piece(source, begin, count);
+      const Piece& piece = resident[s].empty() ? *streamed : *resident[s][static_cast<std::size_t>(begin / piece_windows)];
       const TrainingData& data = piece.data;
-      const auto noise = draw_noise(generator_, count, data.n_nodes, model_config_.latent, options_.device,
+      const auto noise = draw_noise(generator, count, data.n_nodes, model_config_.latent, options_.device,
                                     options_.dtype);
       const nn::SequenceOutput output = model_.forward(data.steps, noise, carried);
       const SequenceLoss loss =
           sequence_loss(output, data.targets, 1e-10, &piece.features, model_config_.feature_weight,
-                        piece.sampled.empty() ? nullptr : &piece.sampled, &generator_);
+                        piece.sampled.empty() ? nullptr : &piece.sampled, &generator);
       // One read-back per piece, for the log.
       const auto sums = torch::stack({loss.loss.detach(), loss.kl.sum().detach(), loss.nll.sum().detach(),
                                       loss.feat.sum().detach()})
@@ -236,6 +282,26 @@ TrainingResult Trainer::fit(WindowSource& all_edges, const std::filesystem::path
       // The gradients of the pieces add up in the parameters' .grad.
       loss.loss.backward();
       carried.truncate();
+    }
+  };
+  const auto take_step = [&] {
+    if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(trainable, options_.clip_grad_norm);
+    optimizer.step();
+  };
+  while (state.epochs_done < options_.epochs && !state.stopped_early) {
+    const auto t0 = std::chrono::steady_clock::now();
+    // With a step after each sequence the epoch's scores span several
+    // parameter sets; the ones kept are those the epoch began with.
+    std::vector<torch::Tensor> epoch_start;
+    if (step_per_sequence && keep_best) epoch_start = snapshot(model_.module());
+    optimizer.zero_grad();
+    EpochTotals totals;
+    for (std::size_t s = 0; s < sources.size(); ++s) {
+      run_sequence(s, totals);
+      if (step_per_sequence && s + 1 < sources.size()) {
+        take_step();
+        optimizer.zero_grad();
+      }
     }
     EpochRecord record;
     record.epoch = state.epochs_done + 1;
@@ -262,12 +328,11 @@ TrainingResult Trainer::fit(WindowSource& all_edges, const std::filesystem::path
       state.best_value = score;
       state.best_epoch = record.epoch;
       state.epochs_since_best = 0;
-      if (keep_best) state.best_parameters = snapshot(model_.module());
+      if (keep_best) state.best_parameters = step_per_sequence ? std::move(epoch_start) : snapshot(model_.module());
     } else {
       ++state.epochs_since_best;
     }
-    if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(trainable, options_.clip_grad_norm);
-    optimizer.step();
+    take_step();
     record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     state.log.push_back(record);
     state.epochs_done = record.epoch;
@@ -287,6 +352,8 @@ TrainingResult Trainer::fit(WindowSource& all_edges, const std::filesystem::path
     // finished run's model is (kept_epoch; use_kept_parameters).
     state.kept_epoch = last && keep_best && !state.best_parameters.empty() ? state.best_epoch : 0;
     const bool due = last || state.epochs_done % options_.checkpoint_every == 0;
+    state.sequence_rng_states.clear();
+    for (const auto& g : own_generators) state.sequence_rng_states.push_back(g.get_state());
     if (!checkpoint.empty() && due) save_checkpoint(checkpoint, model_, &optimizer, generator_, state);
     if (options_.on_epoch && !options_.on_epoch(record) && !last) {
       if (!checkpoint.empty() && !due) save_checkpoint(checkpoint, model_, &optimizer, generator_, state);

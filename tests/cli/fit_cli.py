@@ -197,6 +197,38 @@ def vgae_and_vgrnn_run():
         assert np.allclose(e["attention"], np.eye(e["attention"].shape[0]))
 
 
+def several_sequences_share_one_model():
+    # Two recordings of other sizes: descriptors give both 8 feature columns.
+    run("simulate", "--preset", "small", "--seed", "4", "--units", "40", "--duration", "480",
+        "--out", path("other", "rec.npz"))
+    for name, rec in (("day1", path("rec.npz")), ("day2", path("other", "rec.npz"))):
+        run("graphs", rec, "--windows", "sliding:400:400", "--theta", "0.3", "--history-node",
+            "--features", "descriptors", "--out", path(f"{name}.npz"))
+    common = ["--epochs", "6", "--seed", "2", "--hidden", "16", "--latent", "4"]
+    proc = run("fit", path("day1.npz"), path("day2.npz"), "--out", path("shared"), *common)
+    assert "on 2 sequences" in proc.stdout, proc.stdout
+    info = json.load(open(path("shared", "run.json")))
+    assert [s["name"] for s in info["sequences"]] == ["day1", "day2"], info["sequences"]
+    for s in info["sequences"]:
+        e = np.load(path("shared", s["embeddings"]))
+        assert e["mu"].shape == (s["windows"], s["nodes"], 4), (e["mu"].shape, s)
+        assert s["nodes"] == s["units"] + 1
+    assert info["sequences"][0]["units"] != info["sequences"][1]["units"]
+    # The shared model embeds any recording with descriptors: the same numbers
+    # as fit wrote for it.
+    run("embed", path("shared"), path("day2.npz"), "--out", path("day2_again.npz"))
+    assert np.array_equal(np.load(path("day2_again.npz"))["mu"],
+                          np.load(path("shared", "embeddings", "day2.npz"))["mu"])
+    # Streamed from the files: the same numbers; --names renames.
+    run("fit", path("day1.npz"), path("day2.npz"), "--out", path("shared_stream"), *common, "--stream",
+        "--names", "first,second")
+    assert np.array_equal(np.load(path("shared", "embeddings", "day2.npz"))["mu"],
+                          np.load(path("shared_stream", "embeddings", "second.npz"))["mu"])
+    # Rows of W are as wide as the recording: refused, with the way out.
+    proc = run("fit", path("graphs.npz"), path("day2.npz"), "--out", path("mixed"), expect=1)
+    assert "--features descriptors" in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+
+
 def bad_inputs_are_one_line_errors():
     proc = run("fit", path("rec.npz"), "--out", path("bad"), expect=1)
     assert proc.stderr.startswith("tavrnn: error: ") and proc.stderr.count("\n") == 1, proc.stderr
@@ -210,7 +242,7 @@ check("setup: simulate and graphs", setup)
 for fn in (outputs_open_in_numpy, same_seed_same_numbers, refuses_to_clobber_a_run,
            killed_run_resumes_bitwise, held_out_edges_choose_the_epoch,
            select_keeps_the_best_held_out_score, embed_reproduces_fit, streamed_fit_is_the_in_memory_fit,
-           vgae_and_vgrnn_run,
+           vgae_and_vgrnn_run, several_sequences_share_one_model,
            bad_inputs_are_one_line_errors):
     check(fn.__name__, fn)
 checks.finish()

@@ -1,7 +1,8 @@
 #pragma once
 // Every file name of a run folder, in one place. A run folder is what
 // `tavrnn fit` writes (model.pt, embeddings.npz, training_log.csv, run.json,
-// then metrics.json, figures/, report.html), what `tavrnn compare` writes
+// then metrics.json, figures/, report.html; over several sequences
+// embeddings/NAME.npz instead of embeddings.npz), what `tavrnn compare` writes
 // (grid.json, results.csv, summary.md, cells/MODEL/zZ/seedS/ each a fit
 // folder) or what `tavrnn run` writes (recording.npz, graphs.npz, fit/,
 // compare/, figures/, report.html, run.json); docs/pipeline.md shows the tree.
@@ -35,6 +36,11 @@ class RunDirectory {
   std::filesystem::path figures() const { return root_ / "figures"; }
   std::filesystem::path figures_manifest() const { return figures_manifest_in(figures()); }
   std::filesystem::path report() const { return root_ / "report.html"; }
+  // A model shared by several sequences: RUN/embeddings/NAME.npz each.
+  std::filesystem::path sequence_embeddings_dir() const { return root_ / "embeddings"; }
+  std::filesystem::path sequence_embeddings(const std::string& name) const {
+    return sequence_embeddings_dir() / (name + ".npz");
+  }
   // `tavrnn embed RUN other.npz`: RUN/embeddings_other.npz.
   std::filesystem::path embeddings_of(const std::filesystem::path& graphs) const {
     return root_ / ("embeddings_" + graphs.stem().string() + ".npz");

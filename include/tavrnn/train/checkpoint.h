@@ -42,6 +42,9 @@ struct TrainingState {
   // the model); 0: the model is the last step's parameters.
   int64_t kept_epoch = 0;
   nlohmann::json config;  // model, trainer options, input provenance
+  // Generator states of sequences 1.. of a run over several sequences
+  // (sequence 0 draws from the trainer's generator, saved on its own).
+  std::vector<torch::Tensor> sequence_rng_states;
 
   // The epoch whose parameters the model holds: kept_epoch, else the last.
   int64_t model_epoch() const { return kept_epoch > 0 ? kept_epoch : epochs_done; }

@@ -1,10 +1,16 @@
 #pragma once
 // Training (MODEL.md section 5): Adam, one step per epoch over the whole
 // window sequence, as the reference does; seeded, checkpointed, resumable.
+// One model may also be trained over several sequences (other recordings,
+// other unit counts, features of one width): the recurrent state starts
+// afresh for each, their losses add up, and each draws its noise and its
+// held-out edges from its own generator, so that a sequence's numbers do not
+// depend on which others share the run or where they are computed.
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <torch/types.h>
@@ -37,6 +43,9 @@ struct TrainerOptions {
   // piece draws its own noise, so k < T changes the numbers; k >= T is the
   // full pass exactly.
   int64_t bptt_windows = 0;
+  // Several sequences: false (the default) takes one Adam step per epoch on
+  // the sum of their losses; true takes one after each sequence, in order.
+  bool step_per_sequence = false;
   // What early stopping and the kept parameters follow: "auto" (val-auc with
   // validation, else loss), "val-auc", "val-ap", "val-loss" or "loss".
   std::string monitor = "auto";
@@ -85,6 +94,11 @@ class Trainer {
   // piece by piece trains exactly as the same graphs in memory.
   TrainingResult fit(WindowSource& windows, const std::filesystem::path& checkpoint, bool resume,
                      const nlohmann::json& provenance = {});
+  // One model over several sequences (same feature width and history node,
+  // any unit and window counts). The first sequence draws from generator()
+  // as a lone one does, so one sequence here trains exactly as above.
+  TrainingResult fit(const std::vector<WindowSource*>& sequences, const std::filesystem::path& checkpoint,
+                     bool resume, const nlohmann::json& provenance = {});
 
   SequenceModel& model() { return model_; }
   at::Generator& generator() { return generator_; }
@@ -95,6 +109,10 @@ class Trainer {
   SequenceModel model_;
   at::Generator generator_;
 };
+
+// The seed of sequence `index`'s own generator (noise, sampled non-edges)
+// when the trainer's seed is `seed`; sequence 0 uses the trainer's generator.
+std::uint64_t sequence_seed(std::uint64_t seed, std::size_t index);
 
 // The monitored value of an epoch ("val-auc", "val-ap", "val-loss" or
 // "loss") as a score, higher being better (losses are negated).
