@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "tavrnn/pipeline/run_directory.h"
 #include "tavrnn/pipeline/stages.h"
+#include "tavrnn/util/error.h"
 
 namespace tavrnn::cli {
 
@@ -13,12 +14,19 @@ void register_simulate(CLI::App& app, Action& action) {
   auto out = std::make_shared<std::string>();
   auto ground_truth = std::make_shared<std::string>();
   add_options(*command, pipeline::simulate_options(*settings));
-  command->add_option("--out", *out, "Output recording (.npz)")->required();
+  command->add_option("--out", *out, "Output recording (.npz); with --animals K, a folder")->required();
   command->add_option("--ground-truth", *ground_truth,
                       "Where to write the ground truth JSON (default: ground_truth.json next to --out)");
   command->callback([&action, command, settings, out, ground_truth] {
     action = [command, settings, out, ground_truth] {
       return run_command(*command, [&] {
+        if (settings->animals != 1) {
+          if (!ground_truth->empty()) {
+            throw Error("--ground-truth: with --animals each animal's ground truth is written beside it "
+                        "(DIR/animalK_ground_truth.json)");
+          }
+          return pipeline::run_simulate_animals(*settings, *out);
+        }
         const std::filesystem::path truth =
             ground_truth->empty() ? pipeline::RunDirectory::ground_truth_beside(*out)
                                  : std::filesystem::path(*ground_truth);

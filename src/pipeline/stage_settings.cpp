@@ -118,6 +118,10 @@ OptionTable simulate_options(SimulateSettings& s) {
   t.value("duration", s.duration,
           "Recording length in seconds (0 = the preset's own: small 300, hippocampus-like 900, "
           "dishbrain-like 1200)");
+  t.value("animals", s.animals,
+          "Several animals of one preparation: the same states and coupling rules, each its own units, "
+          "behaviour and unit count (0.75 to 1.25 times --units); --out is then a folder receiving "
+          "animalK.npz and animalK_ground_truth.json");
   return t;
 }
 

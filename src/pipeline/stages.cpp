@@ -133,7 +133,17 @@ Recording read_recording(const RecordingSettings& settings) {
 }
 
 SimulatedRecording simulate(const SimulateSettings& settings) {
+  if (settings.animals != 1) {
+    throw Error(fmt::format("`animals` {}: several animals are simulated into a folder (tavrnn simulate "
+                            "--animals K --out DIR/); this stage makes one recording",
+                            settings.animals));
+  }
   return tavrnn::simulate(settings.preset, settings.seed, {settings.units, settings.duration});
+}
+
+std::vector<SimulatedRecording> simulate_animals(const SimulateSettings& settings) {
+  return tavrnn::simulate_animals(settings.preset, settings.seed, settings.animals,
+                                  {settings.units, settings.duration});
 }
 
 graphs::GraphSequence build_graphs(const Recording& recording, const GraphsSettings& settings) {
@@ -353,6 +363,22 @@ std::string run_simulate(const SimulateSettings& settings, const fs::path& recor
   return fmt::format("simulated '{}' (seed {}): {} units x {} bins of {} s\n", settings.preset, settings.seed,
                      summary.n_units, summary.n_bins, summary.bin_width_s) +
          fmt::format("  recording    {}\n  ground truth {}\n", recording.string(), ground_truth.string());
+}
+
+std::string run_simulate_animals(const SimulateSettings& settings, const fs::path& out_dir) {
+  io::ensure_directory(out_dir);
+  const std::vector<SimulatedRecording> animals = simulate_animals(settings);
+  std::string lines = fmt::format("simulated {} animals of '{}' (study seed {}) into {}\n", animals.size(),
+                                  settings.preset, settings.seed, out_dir.string());
+  for (std::size_t k = 0; k < animals.size(); ++k) {
+    const std::string name = fmt::format("animal{}", k + 1);
+    io::write_recording_npz(out_dir / (name + ".npz"), animals[k].recording);
+    io::write_file_atomically(out_dir / (name + "_ground_truth.json"), animals[k].ground_truth.dump(2) + "\n");
+    const RecordingSummary summary = summarise(animals[k].recording);
+    lines += fmt::format("  {}.npz: {} units x {} bins of {} s (seed {})\n", name, summary.n_units,
+                         summary.n_bins, summary.bin_width_s, animals[k].ground_truth.at("seed").get<std::uint64_t>());
+  }
+  return lines;
 }
 
 std::string run_graphs(const RecordingSettings& recording_settings, const GraphsSettings& settings,

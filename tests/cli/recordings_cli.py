@@ -70,6 +70,23 @@ def simulated_recording_loads_in_numpy():
     assert rec["groups"].shape == (counts.shape[0],)
 
 
+def simulate_several_animals():
+    out = os.path.join(tmp, "animals")
+    proc = run("simulate", "--preset", "small", "--animals", "3", "--units", "40", "--duration", "30",
+               "--seed", "2", "--out", out)
+    assert "simulated 3 animals" in proc.stdout, proc.stdout
+    sizes = []
+    for k in (1, 2, 3):
+        rec = np.load(os.path.join(out, f"animal{k}.npz"))
+        truth = json.load(open(os.path.join(out, f"animal{k}_ground_truth.json")))
+        assert truth["animal"] == k and truth["animals"] == 3 and truth["study_seed"] == 2, truth["animal"]
+        assert rec["counts"].shape == (truth["n_units"], 600), rec["counts"].shape
+        sizes.append(truth["n_units"])
+    assert sizes == [30, 40, 50], sizes
+    proc = run("simulate", "--animals", "2", "--out", out, "--ground-truth", "x.json", expect=1)
+    assert "beside it" in proc.stderr, proc.stderr
+
+
 def every_counts_dtype_is_read():
     rng = np.random.default_rng(0)
     base = rng.poisson(2.0, size=(5, 40))
@@ -124,7 +141,7 @@ def npy_counts_need_a_bin_width():
 
 
 for fn in (version_names_blas, help_lists_subcommands, simulate_is_deterministic,
-           simulated_recording_loads_in_numpy, every_counts_dtype_is_read,
+           simulated_recording_loads_in_numpy, simulate_several_animals, every_counts_dtype_is_read,
            time_major_is_transposed, spike_times_npz_and_csv_are_binned,
            npy_counts_need_a_bin_width):
     check(fn.__name__, fn)

@@ -459,5 +459,46 @@ TEST(SimulateSize, SizesThePresetCannotTakeAreRefusedWithTheMinimum) {
             "simulate: duration 0.01 s is under one 0.05 s bin of the preset 'small'");
 }
 
+TEST(SimulateAnimals, EachAnimalHasThePresetsRulesItsOwnUnitsAndItsOwnSize) {
+  EXPECT_EQ(preset_units("small"), 32u);
+  EXPECT_EQ(preset_units("hippocampus-like"), 120u);
+  EXPECT_EQ(preset_units("dishbrain-like"), 900u);
+  const auto animals = simulate_animals("hippocampus-like", 3, 4, {0, 60.0});
+  ASSERT_EQ(animals.size(), 4u);
+  const std::vector<std::size_t> units = {90, 110, 130, 150};  // 0.75 to 1.25 x 120
+  for (std::size_t k = 0; k < 4; ++k) {
+    const auto& truth = animals[k].ground_truth;
+    EXPECT_EQ(animals[k].recording.n_units(), units[k]) << "animal " << k + 1;
+    EXPECT_EQ(truth["animal"], k + 1);
+    EXPECT_EQ(truth["animals"], 4);
+    EXPECT_EQ(truth["study_seed"], 3);
+    EXPECT_EQ(truth["seed"], animal_seed(3, k));
+    // The animal is the single simulation of its seed and size, bitwise.
+    const SimulatedRecording alone = simulate("hippocampus-like", animal_seed(3, k), {units[k], 60.0});
+    EXPECT_TRUE(alone.recording.activity().to_doubles() == animals[k].recording.activity().to_doubles());
+    // The same states and coupling rules in every animal (each spends its
+    // own time in them); its own behaviour.
+    const auto rules = [](nlohmann::json states) {
+      for (auto& state : states) state.erase("n_bins");
+      return states.dump();
+    };
+    EXPECT_EQ(rules(truth["states"]), rules(animals[0].ground_truth["states"])) << "animal " << k + 1;
+    EXPECT_EQ(truth["groups"]["names"], animals[0].ground_truth["groups"]["names"]);
+    EXPECT_EQ(animals[k].recording.labels()->names, animals[0].recording.labels()->names);
+    if (k > 0) {
+      EXPECT_NE(truth["seed"], animals[k - 1].ground_truth["seed"]);
+      EXPECT_NE(truth["segments"].dump(), animals[0].ground_truth["segments"].dump());
+    }
+  }
+  // The largest animal at the preset's duration keeps the planted couplings.
+  expect_planted_coupling(simulate("hippocampus-like", animal_seed(3, 3), {150, 900.0}), "hippocampus-like animal 4",
+                          400, true, 0.2, 100, 0.35, 0.08);
+  // One animal is the preset's size; sizes come from --units when given.
+  EXPECT_EQ(simulate_animals("small", 1, 1, {0, 30.0})[0].recording.n_units(), 32u);
+  EXPECT_EQ(simulate_animals("small", 1, 3, {64, 30.0})[2].recording.n_units(), 80u);
+  EXPECT_NE(test_support::error_of([] { simulate_animals("small", 1, 0); }).find("between 1 and 1000"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace tavrnn

@@ -39,6 +39,7 @@ struct SimulateSettings {
   std::uint64_t seed = 1;
   std::size_t units = 0;   // 0 = the preset's own
   double duration = 0.0;   // seconds; 0 = the preset's own
+  std::size_t animals = 1;  // > 1: simulate_animals (run_simulate_animals)
 };
 OptionTable simulate_options(SimulateSettings& s);
 

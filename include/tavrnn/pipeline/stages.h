@@ -29,6 +29,8 @@ namespace tavrnn::pipeline {
 
 Recording read_recording(const RecordingSettings& settings);
 SimulatedRecording simulate(const SimulateSettings& settings);
+// settings.animals recordings of one preparation (simulate_animals).
+std::vector<SimulatedRecording> simulate_animals(const SimulateSettings& settings);
 // One graph per window of `settings.windows` (then `select`).
 graphs::GraphSequence build_graphs(const Recording& recording, const GraphsSettings& settings);
 
@@ -101,6 +103,9 @@ std::string report_html(const report::RunResults& results, const std::vector<rep
 // Writes the recording (.npz) and its ground truth JSON.
 std::string run_simulate(const SimulateSettings& settings, const std::filesystem::path& recording,
                          const std::filesystem::path& ground_truth);
+// settings.animals recordings into `out_dir`: animalK.npz and
+// animalK_ground_truth.json for K = 1..animals.
+std::string run_simulate_animals(const SimulateSettings& settings, const std::filesystem::path& out_dir);
 std::string run_graphs(const RecordingSettings& recording, const GraphsSettings& settings,
                        const std::filesystem::path& out);
 

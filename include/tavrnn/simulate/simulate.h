@@ -44,4 +44,22 @@ struct SimulationSize {
 SimulatedRecording simulate(const std::string& preset, std::uint64_t seed,
                             const SimulationSize& size = {});
 
+// The preset's own number of units (small 32, hippocampus-like 120,
+// dishbrain-like 900); Error for an unknown preset.
+std::size_t preset_units(const std::string& preset);
+
+// Several animals of one preparation (docs/simulator.md, "Several
+// animals"): every animal has the preset's behaviour states and coupling
+// rules (which groups share a drive in which state, with what gain); each
+// has its own units (baselines, silent units, place fields), its own
+// behaviour over time and its own number of units, spread evenly from 0.75
+// to 1.25 times `size.units` (the preset's own when 0; one animal: 1 times).
+// Animal k (0-based) is simulate(preset, animal_seed(seed, k), {units_k,
+// duration}); its ground truth adds `animal` (k + 1), `animals` and
+// `study_seed` (`seed`).
+std::vector<SimulatedRecording> simulate_animals(const std::string& preset, std::uint64_t seed,
+                                                 std::size_t animals, const SimulationSize& size = {});
+std::uint64_t animal_seed(std::uint64_t seed, std::size_t animal);
+std::size_t animal_units(std::size_t base_units, std::size_t animal, std::size_t animals);
+
 }  // namespace tavrnn
