@@ -18,6 +18,7 @@ void register_fit(CLI::App& app, Action& action) {
   auto settings = std::make_shared<pipeline::FitSettings>();
   auto graphs = std::make_shared<std::vector<std::string>>();
   auto names = std::make_shared<std::string>();
+  auto separate = std::make_shared<bool>(false);
   auto out = std::make_shared<std::string>();
   auto resume = std::make_shared<bool>(false);
   auto overwrite = std::make_shared<bool>(false);
@@ -30,10 +31,13 @@ void register_fit(CLI::App& app, Action& action) {
                       "files' stems); several files or --names write embeddings/NAME.npz per sequence");
   command->add_option("--out", *out, "Run directory")->required();
   add_options(*command, pipeline::fit_options(*settings));
+  command->add_flag("--separate", *separate,
+                    "Several sequences: also fit each alone with the same settings into RUN/separate/NAME/, the "
+                    "control that `tavrnn evaluate RUN` compares the shared model with");
   command->add_flag("--resume", *resume, "Continue the run in --out from its model.pt");
   command->add_flag("--overwrite", *overwrite, "Start again even if --out holds a model");
-  command->callback([&action, command, settings, graphs, names, out, resume, overwrite] {
-    action = [command, settings, graphs, names, out, resume, overwrite] {
+  command->callback([&action, command, settings, graphs, names, separate, out, resume, overwrite] {
+    action = [command, settings, graphs, names, separate, out, resume, overwrite] {
       const pipeline::RunDirectory run(*out);
       std::error_code ec;
       if (!*resume && !*overwrite && std::filesystem::exists(run.checkpoint(), ec)) {
@@ -45,12 +49,13 @@ void register_fit(CLI::App& app, Action& action) {
       const auto existing = *resume      ? pipeline::ExistingModel::Resume
                             : *overwrite ? pipeline::ExistingModel::Overwrite
                                          : pipeline::ExistingModel::Refuse;
-      if (graphs->size() == 1 && names->empty()) {
+      if (graphs->size() == 1 && names->empty() && !*separate) {
         return run_command(*command, [&] { return pipeline::run_fit(graphs->front(), *settings, run, existing); });
       }
       return run_command(*command, [&] {
         const std::vector<std::filesystem::path> paths(graphs->begin(), graphs->end());
-        return pipeline::run_fit_shared(paths, pipeline::sequence_names(paths, *names), *settings, run, existing);
+        return pipeline::run_fit_shared(paths, pipeline::sequence_names(paths, *names), *settings, run, existing,
+                                         *separate);
       });
     };
   });

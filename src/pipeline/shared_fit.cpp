@@ -1,5 +1,6 @@
 #include "tavrnn/pipeline/shared_fit.h"
 
+#include <fstream>
 #include <set>
 
 #include <fmt/format.h>
@@ -127,7 +128,8 @@ SharedFit fit_shared(const std::vector<train::WindowSource*>& windows,
 }
 
 std::string run_fit_shared(const std::vector<fs::path>& graphs_paths, const std::vector<std::string>& names,
-                           const FitSettings& settings, const RunDirectory& run, ExistingModel existing) {
+                           const FitSettings& settings, const RunDirectory& run, ExistingModel existing,
+                           bool separate) {
   if (graphs_paths.size() != names.size()) {
     throw Error(fmt::format("fit: {} graphs files and {} names", graphs_paths.size(), names.size()));
   }
@@ -192,6 +194,19 @@ std::string run_fit_shared(const std::vector<fs::path>& graphs_paths, const std:
   io::write_file_atomically(run.record(), record.dump(2) + "\n");
   std::size_t windows = 0;
   for (const auto* h : headers) windows += h->size();
+  std::string controls;
+  if (separate) {
+    for (std::size_t s = 0; s < names.size(); ++s) {
+      const RunDirectory alone = run.separate(names[s]);
+      // A control already there is continued (or redone with Overwrite).
+      const bool there = fs::exists(alone.checkpoint(), ec);
+      const ExistingModel mode = existing == ExistingModel::Overwrite ? ExistingModel::Overwrite
+                                 : there                              ? ExistingModel::Resume
+                                                                      : ExistingModel::Refuse;
+      run_fit(graphs_paths[s], settings, alone, mode);
+    }
+    controls = fmt::format("  each sequence fitted alone in {}/ (the control)\n", (run.root() / "separate").string());
+  }
   return fmt::format(
       "trained one {} on {} sequences ({} windows in all): {} epochs{}, loss {:.4g} (KL {:.3g}, NLL {:.4g}), "
       "{:.3f} s/epoch\n  outputs in {}: {} {}/ ({} files) {} {}\n",
@@ -199,7 +214,15 @@ std::string run_fit_shared(const std::vector<fs::path>& graphs_paths, const std:
       kept_epoch_text(fitted.result), log.empty() ? 0.0 : log.back().loss, log.empty() ? 0.0 : log.back().kl,
       log.empty() ? 0.0 : log.back().nll, train::median_epoch_seconds(log), run.root().string(),
       run.checkpoint().filename().string(), run.sequence_embeddings_dir().filename().string(), names.size(),
-      run.training_log().filename().string(), run.record().filename().string());
+      run.training_log().filename().string(), run.record().filename().string()) + controls;
+}
+
+bool is_shared_run(const RunDirectory& run) {
+  std::error_code ec;
+  if (!fs::is_regular_file(run.record(), ec)) return false;
+  std::ifstream in(run.record());
+  const auto record = nlohmann::json::parse(in, nullptr, false);
+  return record.is_object() && record.contains("sequences");
 }
 
 }  // namespace tavrnn::pipeline

@@ -14,6 +14,7 @@
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/io/file_hash.h"
 #include "tavrnn/pipeline/model_selection.h"
+#include "tavrnn/pipeline/shared_fit.h"
 #include "fit_record.h"
 #include "tavrnn/recording/summary.h"
 #include "tavrnn/recording/windows.h"
@@ -455,6 +456,13 @@ std::string run_embed(const RunDirectory& run, const fs::path& graphs_path, cons
 }
 
 std::string run_evaluate(const RunDirectory& run, const EvaluateSettings& settings, const EvaluateFiles& files) {
+  if (files.embeddings.empty() && is_shared_run(run)) {
+    if (!files.graphs.empty()) {
+      throw Error("evaluate: a shared run's graphs are those run.json lists; evaluate one sequence with "
+                  "--embeddings RUN/embeddings/NAME.npz --graphs FILE");
+    }
+    return run_evaluate_shared(run, settings, files.out);
+  }
   const fs::path embeddings_path = files.embeddings.empty() ? run.embeddings() : files.embeddings;
   auto e = eval::read_embeddings(embeddings_path);
   const fs::path graphs_path = files.graphs.empty() ? run.recorded_graphs() : files.graphs;

@@ -41,6 +41,8 @@ class RunDirectory {
   std::filesystem::path sequence_embeddings(const std::string& name) const {
     return sequence_embeddings_dir() / (name + ".npz");
   }
+  // Each sequence fitted alone, the control of a shared model: RUN/separate/NAME/.
+  RunDirectory separate(const std::string& name) const { return RunDirectory(root_ / "separate" / name); }
   // `tavrnn embed RUN other.npz`: RUN/embeddings_other.npz.
   std::filesystem::path embeddings_of(const std::filesystem::path& graphs) const {
     return root_ / ("embeddings_" + graphs.stem().string() + ".npz");

@@ -49,8 +49,24 @@ std::vector<std::string> sequence_names(const std::vector<std::filesystem::path>
 // Files in, files out: trains on the graphs files and writes model.pt,
 // training_log.csv, run.json (its "sequences" list each file, hash and
 // embeddings file) and embeddings/NAME.npz per sequence into `run`.
+// With `separate`, also fits each sequence alone with the same settings
+// into RUN/separate/NAME/ (the control evaluate compares the shared model
+// with).
 std::string run_fit_shared(const std::vector<std::filesystem::path>& graphs, const std::vector<std::string>& names,
                            const FitSettings& settings, const RunDirectory& run,
-                           ExistingModel existing = ExistingModel::Refuse);
+                           ExistingModel existing = ExistingModel::Refuse, bool separate = false);
+
+// Whether `run` holds a model over several sequences (run.json lists them).
+bool is_shared_run(const RunDirectory& run);
+
+// Metrics of a shared run (docs/evaluation.md, "Several recordings"): each
+// sequence's own metrics, then leave-one-recording-out decoding and
+// consistency of the shared model's population embeddings, and the same of
+// the separately fitted models in RUN/separate/ when they are all there.
+// The population decoded across recordings is settings.options.population
+// ("auto": history with a history node, else mean).
+nlohmann::json evaluate_shared(const RunDirectory& run, const EvaluateSettings& settings);
+std::string run_evaluate_shared(const RunDirectory& run, const EvaluateSettings& settings,
+                                const std::filesystem::path& out = {});
 
 }  // namespace tavrnn::pipeline
