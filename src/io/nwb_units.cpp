@@ -9,6 +9,7 @@
 
 #include "hdf5_file.h"
 #include "nwb_table.h"
+#include "ragged_spike_times.h"
 #include "tavrnn/util/error.h"
 #include "tavrnn/io/nwb.h"
 
@@ -116,34 +117,7 @@ NwbSpikeCounts bin_nwb_units(const fs::path& path, const std::string& table_name
     file.fail(nwb::join(out.table_path, "id"),
               fmt::format("expected {} ids (one per unit), found {}", n_units, out.unit_ids.size()));
   }
-  const std::string origin = fmt::format("reading {}: {}", file.name(), times_path);
-  // Calls visit(unit, time) for every spike, a piece of the dataset at a time.
-  const std::size_t kPiece = std::max<std::size_t>(1, piece_values);
-  auto for_each_spike = [&](const auto& visit) {
-    std::size_t unit = 0;
-    std::size_t unit_begin = 0;
-    for (std::size_t begin = 0; begin < n_times; begin += kPiece) {
-      const std::vector<double> times = file.read_doubles(times_path, begin, std::min(kPiece, n_times - begin));
-      for (std::size_t k = 0; k < times.size(); ++k) {
-        const std::size_t i = begin + k;
-        while (unit < n_units && offsets[unit] <= i) unit_begin = offsets[unit++];
-        // Values past the last unit's end offset belong to no unit.
-        if (unit == n_units) return;
-        visit(unit, i - unit_begin, times[k]);
-      }
-    }
-  };
-  std::optional<double> last_spike;
-  for_each_spike([&](std::size_t unit, std::size_t spike, double t) {
-    if (!std::isfinite(t) || t < 0.0) {
-      throw Error(fmt::format("{}: unit '{}' spike {}: expected a finite time >= 0, found {}", origin,
-                              out.unit_ids.at(unit), spike, t));
-    }
-    last_spike = std::max(last_spike.value_or(t), t);
-  });
-  SpikeBinner binner(n_units, options, last_spike, origin);
-  for_each_spike([&](std::size_t unit, std::size_t, double t) { binner.add(unit, t); });
-  out.activity = std::move(binner).finish();
+  out.activity = bin_ragged_spike_times(file, times_path, offsets, out.unit_ids, options, piece_values);
   return out;
 }
 

@@ -26,6 +26,7 @@ std::string recording_format_name(RecordingFormat format) {
     case RecordingFormat::CsvCounts: return "csv-counts";
     case RecordingFormat::Nwb: return "nwb";
     case RecordingFormat::Mat: return "mat";
+    case RecordingFormat::Hdf5Spikes: return "h5-spikes";
   }
   return "?";
 }
@@ -360,9 +361,11 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
       format = RecordingFormat::Nwb;
     } else if (ext == ".mat") {
       format = RecordingFormat::Mat;
+    } else if (ext == ".h5" || ext == ".hdf5") {
+      format = RecordingFormat::Hdf5Spikes;
     } else {
       throw Error(fmt::format("reading {}: unknown file type '{}' (expected .npz, .npy, .csv, "
-                              ".nwb or .mat; "
+                              ".nwb, .mat or .h5; "
                               "or give `format`)",
                               path.string(), ext));
     }
@@ -403,6 +406,10 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
       break;
     case RecordingFormat::Mat:
       recording.emplace(read_mat_recording(path, options));
+      break;
+    case RecordingFormat::Hdf5Spikes:
+      recording.emplace(read_hdf5_spikes(
+          path, options.h5, BinningOptions{require_bin_width(options, path), options.start_s, options.stop_s}));
       break;
     case RecordingFormat::Auto:
       break;

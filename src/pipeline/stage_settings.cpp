@@ -35,6 +35,7 @@ io::RecordingReadOptions RecordingSettings::resolve() const {
   else if (format == "csv-counts") resolved.format = io::RecordingFormat::CsvCounts;
   else if (format == "nwb") resolved.format = io::RecordingFormat::Nwb;
   else if (format == "mat") resolved.format = io::RecordingFormat::Mat;
+  else if (format == "h5-spikes") resolved.format = io::RecordingFormat::Hdf5Spikes;
   else resolved.format = io::RecordingFormat::Auto;
   if (!labels_csv.empty()) resolved.labels_csv = labels_csv;
   resolved.behaviour_first_pc = behaviour_axis == "first-pc";
@@ -43,7 +44,7 @@ io::RecordingReadOptions RecordingSettings::resolve() const {
 
 OptionTable recording_options(RecordingSettings& s) {
   OptionTable t;
-  t.choice("format", s.format, {"auto", "npz", "npy", "csv-spikes", "csv-counts", "nwb", "mat"},
+  t.choice("format", s.format, {"auto", "npz", "npy", "csv-spikes", "csv-counts", "nwb", "mat", "h5-spikes"},
            "File format, when the extension is not enough");
   t.flag("time-major", s.read.time_major,
          "Arrays are bins x units (CEBRA, scikit-learn, nilearn layout) instead of tavrnn's units x bins");
@@ -90,6 +91,21 @@ OptionTable recording_options(RecordingSettings& s) {
           "Per-bin labels from ranges of the 1-D behaviour, NAME:LOW:HIGH,... with values or "
           "percentages of its span: start:0%:15%,end:85%:100%] (']' closes a range)")
       .group = derived;
+  const char* h5 = "HDF5 spike times (.h5, .hdf5)";
+  t.value("h5-spike-times", s.read.h5.spike_times,
+          "HDF5: dataset of every unit's spike times, concatenated unit after unit (e.g. /spikes)")
+      .group = h5;
+  t.value("h5-unit-counts", s.read.h5.unit_counts,
+          "HDF5: dataset of each unit's number of spikes, in order (e.g. /sCount)")
+      .group = h5;
+  t.value("h5-unit-index", s.read.h5.unit_index,
+          "HDF5: dataset of each unit's end offset into the spike times (NWB's VectorIndex), instead of counts")
+      .group = h5;
+  t.value("h5-unit-names", s.read.h5.unit_names, "HDF5: dataset of the units' names or ids (default 0..N-1)")
+      .group = h5;
+  t.value("h5-time-scale", s.read.h5.time_scale,
+          "HDF5: factor that turns the stored times into seconds (1e-3 for milliseconds)")
+      .group = h5;
   const char* mat = "MATLAB";
   t.value("mat-var", s.read.mat.variable,
           "MATLAB: variable holding the activity, NAME or NAME.FIELD (default: the only variable)")

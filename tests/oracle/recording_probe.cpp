@@ -8,7 +8,8 @@
 //   tavrnn_recording_probe recording FILE OPTIONS    read_recording; OPTIONS is
 //       JSON: bin_width_s, start_s, stop_s, time_major, units_table,
 //       group_column, behaviour_series, trials_table, label_column, mat_var, mat_field,
-//       mat_trial_labels
+//       mat_trial_labels, h5_spike_times, h5_unit_counts, h5_unit_index, h5_unit_names,
+//       h5_time_scale
 // Floats are printed with round-trip precision; NaN as the string "nan".
 // Errors: the message on stderr, exit 1.
 #include <cmath>
@@ -90,6 +91,8 @@ json recording(const std::string& path, const std::string& options_text) {
   options.behaviour_first_pc = o.value("behaviour_axis", std::string()) == "first-pc";
   options.behaviour_labels = o.value("behaviour_labels", std::string());
   options.mat = {o.value("mat_var", ""), o.value("mat_field", ""), o.value("mat_trial_labels", "")};
+  options.h5 = {o.value("h5_spike_times", ""), o.value("h5_unit_counts", ""), o.value("h5_unit_index", ""),
+                o.value("h5_unit_names", ""), o.value("h5_time_scale", 1.0)};
   const tavrnn::Recording r = io::read_recording(path, options);
   json j = {{"unit_ids", r.unit_ids()}, {"n_units", r.n_units()}, {"n_bins", r.n_bins()},
             {"bin_width_s", r.bin_width_s()}, {"start_time_s", r.start_time_s()},

@@ -6,12 +6,13 @@
 #include <string>
 
 #include "tavrnn/io/mat.h"
+#include "tavrnn/io/hdf5_spikes.h"
 #include "tavrnn/io/nwb.h"
 #include "tavrnn/recording/recording.h"
 
 namespace tavrnn::io {
 
-enum class RecordingFormat { Auto, Npz, Npy, CsvSpikes, CsvCounts, Nwb, Mat };
+enum class RecordingFormat { Auto, Npz, Npy, CsvSpikes, CsvCounts, Nwb, Mat, Hdf5Spikes };
 
 struct RecordingReadOptions {
   RecordingFormat format = RecordingFormat::Auto;  // Auto: from the extension and CSV header
@@ -32,6 +33,7 @@ struct RecordingReadOptions {
   std::string behaviour_labels;     // per-bin labels from ranges of the 1-D behaviour
   NwbSelection nwb;
   MatSelection mat;
+  Hdf5SpikeSelection h5;  // .h5/.hdf5 spike times (hdf5_spikes.h)
 };
 
 Recording read_recording(const std::filesystem::path& path, const RecordingReadOptions& options);
