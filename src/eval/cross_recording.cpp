@@ -34,6 +34,34 @@ RecordingEmbedding recording_embedding(const std::string& name, const Embeddings
   return out;
 }
 
+std::vector<RecordingEmbedding> group_recordings(const std::vector<RecordingEmbedding>& recordings,
+                                                 const std::function<std::string(const std::string&)>& group_of,
+                                                 nlohmann::json* members) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const RecordingEmbedding*>> groups;
+  for (const auto& r : recordings) {
+    const std::string g = group_of(r.name);
+    if (groups.count(g) == 0) order.push_back(g);
+    groups[g].push_back(&r);
+  }
+  std::vector<RecordingEmbedding> out;
+  if (members) *members = nlohmann::json::object();
+  for (const auto& g : order) {
+    RecordingEmbedding merged;
+    merged.name = g;
+    merged.population_kind = groups[g].front()->population_kind;
+    std::vector<torch::Tensor> parts;
+    for (const auto* r : groups[g]) {
+      parts.push_back(r->population);
+      merged.labels.insert(merged.labels.end(), r->labels.begin(), r->labels.end());
+      if (members) (*members)[g].push_back(r->name);
+    }
+    merged.population = torch::cat(parts);
+    out.push_back(std::move(merged));
+  }
+  return out;
+}
+
 namespace {
 
 // The rows of `r` whose label is in `keep` (non-empty), with the labels' codes in `names`.

@@ -438,6 +438,16 @@ Recording read_recording(const fs::path& path, const RecordingReadOptions& optio
   if (!options.behaviour_labels.empty()) {
     recording->set_labels(label_behaviour_ranges(*recording->behaviour(), options.behaviour_labels, origin));
   }
+  if (!options.label_all.empty()) {
+    if (options.labels_csv || !options.behaviour_labels.empty()) {
+      throw Error(fmt::format("{}: `label` labels every bin; it does not combine with `{}`", origin,
+                              options.labels_csv ? "labels" : "behaviour-labels"));
+    }
+    Categorical one;
+    one.names = {options.label_all};
+    one.codes.assign(recording->n_bins(), 0);
+    recording->set_labels(std::move(one));
+  }
   return std::move(*recording);
 }
 

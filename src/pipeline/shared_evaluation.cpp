@@ -1,6 +1,7 @@
 // evaluate on a run over several sequences (shared_fit.h): each sequence's
 // own metrics, and whether the sequences share one latent space.
 #include <fstream>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -66,10 +67,35 @@ nlohmann::json evaluate_shared(const RunDirectory& run, const EvaluateSettings& 
       all_alone = false;
     }
   }
+  nlohmann::json groups = nullptr;
+  if (!settings.recording_group.empty()) {
+    std::regex pattern;
+    try {
+      pattern = std::regex(settings.recording_group);
+    } catch (const std::regex_error& e) {
+      throw Error(fmt::format("`recording-group` '{}': not a regular expression ({})", settings.recording_group,
+                              e.what()));
+    }
+    const auto group_of = [&](const std::string& name) {
+      std::smatch match;
+      if (!std::regex_search(name, match, pattern)) {
+        throw Error(fmt::format("`recording-group` '{}': no match in the sequence name '{}'",
+                                settings.recording_group, name));
+      }
+      return match.str(0);
+    };
+    shared = eval::group_recordings(shared, group_of, &groups);
+    if (all_alone && !alone.empty()) alone = eval::group_recordings(alone, group_of);
+    if (shared.size() < 2) {
+      throw Error(fmt::format("`recording-group` '{}' puts every sequence in one group ({}); it needs two or more",
+                              settings.recording_group, shared.front().name));
+    }
+  }
   nlohmann::json metrics = {{"command", "evaluate"},
                             {"shared_model", true},
                             {"sequences", per_sequence},
                             {"cross_recording_population", shared.front().population_kind},
+                            {"recording_groups", groups},
                             {"shared", cross_recording(shared)}};
   metrics["separate"] = all_alone && !alone.empty() ? cross_recording(alone) : nlohmann::json(nullptr);
   return metrics;

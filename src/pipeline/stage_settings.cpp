@@ -91,6 +91,10 @@ OptionTable recording_options(RecordingSettings& s) {
           "Per-bin labels from ranges of the 1-D behaviour, NAME:LOW:HIGH,... with values or "
           "percentages of its span: start:0%:15%,end:85%:100%] (']' closes a range)")
       .group = derived;
+  t.value("label", s.read.label_all,
+          "Label every bin with this name (a recording that is all one condition: a drug, a day), replacing "
+          "its labels; windows of many recordings then decode the condition across them")
+      .group = derived;
   const char* h5 = "HDF5 spike times (.h5, .hdf5)";
   t.value("h5-spike-times", s.read.h5.spike_times,
           "HDF5: dataset of every unit's spike times, concatenated unit after unit (e.g. /spikes)")
@@ -347,6 +351,9 @@ OptionTable evaluate_options(EvaluateSettings& s) {
   t.value("seeds", s.options.decoding.n_seeds, "Seeds of the splits (mean +- sd over them)");
   t.value("seed", s.options.decoding.first_seed, "First seed (splits, k-means, sampling)");
   t.value("neighbors", s.options.decoding.n_neighbors, "k of the k-nearest-neighbour decoder");
+  t.value("recording-group", s.recording_group,
+          "Runs over several recordings: recordings whose names contain the same match of this regular "
+          "expression form one group, left out together and compared as one (e.g. 'TC[0-9]+' for cultures)");
   t.value("C", s.options.decoding.C, "Inverse L2 strength of the logistic regression");
   t.choice("group-geometry", s.options.group_geometry, {"euclidean", "angular"},
            "Unit-group metrics on mu as it is (euclidean) or on each unit's mu scaled to unit length "

@@ -10,6 +10,7 @@
 //   labels): each recording's mean population embedding per label, and for
 //   each ordered pair of recordings the R^2 of the least-squares affine map
 //   from one's label means to the other's.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,14 @@ struct RecordingEmbedding {
 // depends on the unit count (units, aligned, gram, norms).
 RecordingEmbedding recording_embedding(const std::string& name, const EmbeddingsFile& e,
                                        const std::string& population);
+
+// Recordings that belong together (one culture's days, one animal's
+// sessions) as one each: `group_of` maps a recording's name to its group's;
+// a group's windows are its recordings' in order, named by the group, in
+// the order groups first appear. `members` receives each group's recordings.
+std::vector<RecordingEmbedding> group_recordings(const std::vector<RecordingEmbedding>& recordings,
+                                                 const std::function<std::string(const std::string&)>& group_of,
+                                                 nlohmann::json* members = nullptr);
 
 // Per left-out recording: accuracy and balanced accuracy (mean recall over
 // its labels) of standardisation + logistic regression fitted on the

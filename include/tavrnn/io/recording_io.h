@@ -31,6 +31,7 @@ struct RecordingReadOptions {
   std::size_t rebin = 1;            // sum every K bins into one
   bool behaviour_first_pc = false;  // behaviour -> its first principal axis ("pc1")
   std::string behaviour_labels;     // per-bin labels from ranges of the 1-D behaviour
+  std::string label_all;            // every bin labelled this (a recording of one condition)
   NwbSelection nwb;
   MatSelection mat;
   Hdf5SpikeSelection h5;  // .h5/.hdf5 spike times (hdf5_spikes.h)

@@ -106,6 +106,9 @@ struct EvaluateSettings {
   std::filesystem::path groups;  // one group per unit ('-' = none), replacing the recording's groups
   std::string contrast;          // "high:low"
   std::string scheme = "k-fold";
+  // Shared runs: recordings whose names contain the same match of this
+  // regular expression are one group (left out together, compared as one).
+  std::string recording_group;
   eval::EvaluationOptions options;
 };
 OptionTable evaluate_options(EvaluateSettings& s);
