@@ -115,6 +115,36 @@ def each_sequence_has_its_own_metrics():
     assert units == [18, 24, 30], units
 
 
+def recordings_grouped_are_left_out_together():
+    # animal1 and animal2 as one group ("animal"), animal3 alone.
+    run("evaluate", path("run"), "--seeds", "1", "--recording-group", "[a-z]+(?=[12])|animal3",
+        "--out", path("grouped.json"))
+    metrics = json.load(open(path("grouped.json")))
+    assert metrics["recording_groups"] == {"animal": ["animal1", "animal2"], "animal3": ["animal3"]}, \
+        metrics["recording_groups"]
+    data = [population(path("run", "embeddings", f"{n}.npz")) for n in ANIMALS]
+    merged = [(np.concatenate([data[0][0], data[1][0]]), np.concatenate([data[0][1], data[1][1]])), data[2]]
+    expected = sklearn_leave_one_out(merged)
+    rows = metrics["shared"]["decoding"]["per_recording"]
+    assert [r["name"] for r in rows] == ["animal", "animal3"], rows
+    for row, (accuracy, _, n_test) in zip(rows, expected):
+        assert row["n_test"] == n_test and abs(row["accuracy"] - accuracy) <= 1.0 / n_test + 1e-12, (row, accuracy)
+    proc = run("evaluate", path("run"), "--recording-group", "animal", "--out", path("g.json"), expect=1)
+    assert "one group" in proc.stderr, proc.stderr
+    proc = run("evaluate", path("run"), "--recording-group", "mouse", "--out", path("g.json"), expect=1)
+    assert "no match in the sequence name 'animal1'" in proc.stderr, proc.stderr
+
+
+def one_label_for_a_whole_recording():
+    run("graphs", path("animals", "animal1.npz"), "--windows", "sliding:5s:5s", "--label", "saline",
+        "--features", "descriptors", "--out", path("saline.npz"))
+    g = np.load(path("saline.npz"))
+    assert set(str(x) for x in g["window_label_name"]) == {"saline"}, g["window_label_name"]
+    proc = run("graphs", path("animals", "animal1.npz"), "--windows", "sliding:5s:5s", "--label", "saline",
+               "--behaviour-labels", POSITIONS, "--out", path("x.npz"), expect=1)
+    assert "does not combine" in proc.stderr, proc.stderr
+
+
 def too_few_labels_and_wide_populations_are_explained():
     proc = run("evaluate", path("run"), "--seeds", "1", "--population", "units", "--out", path("u.json"), expect=1)
     assert "history or mean" in proc.stderr, proc.stderr
@@ -134,6 +164,7 @@ def too_few_labels_and_wide_populations_are_explained():
 
 check("setup: simulate 3 animals, graphs, fit --separate, evaluate", setup)
 for fn in (cross_recording_numbers_match_sklearn, each_sequence_has_its_own_metrics,
+           recordings_grouped_are_left_out_together, one_label_for_a_whole_recording,
            too_few_labels_and_wide_populations_are_explained):
     check(fn.__name__, fn)
 checks.finish()
