@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "module.h"
+#include "tavrnn/pipeline/shared_fit.h"
 #include "tavrnn/pipeline/stages.h"
 #include "tavrnn/train/checkpoint.h"
 
@@ -19,7 +20,8 @@ struct Model {
   std::shared_ptr<train::SequenceModel> model;  // a fitted model's lives in its trainer
   std::shared_ptr<train::Trainer> trainer;      // null for a loaded model
   train::TrainingState state;                   // log, epochs, the configuration saved with it
-  train::Embeddings embeddings;                 // of the graphs it was fitted on (fitted only)
+  train::Embeddings embeddings;                 // of the graphs it was fitted on (fitted only; the first of several)
+  std::vector<train::Embeddings> all_embeddings;  // of every sequence of a fit over several
   pipeline::DeviceSettings device;
   bool stopped_by_caller = false;
   nlohmann::json selection;  // with select (null without)
@@ -59,13 +61,14 @@ py::dict training_log(const train::TrainingState& state) {
   return log;
 }
 
-Model fit_model(const graphs::GraphSequence& sequence, const py::object& callback,
-                const std::filesystem::path& checkpoint, const py::kwargs& options) {
+// The options and the per-epoch hook of a fit from Python: `callback` and
+// Ctrl-C stop training at the end of an epoch; a Python error raised there
+// waits in `error`.
+pipeline::FitSettings fit_settings(const py::object& callback, const py::kwargs& options, PendingError& error) {
   pipeline::FitSettings settings;
   settings.trainer.progress = false;
   apply_keywords(pipeline::fit_options(settings), options, "fit");
-  PendingError error;
-  settings.trainer.on_epoch = [&](const train::EpochRecord& r) {
+  settings.trainer.on_epoch = [&error, &callback](const train::EpochRecord& r) {
     py::gil_scoped_acquire locked;
     // Ctrl-C: Python's handler only sets a flag; this raises KeyboardInterrupt.
     if (PyErr_CheckSignals() != 0) {
@@ -82,6 +85,13 @@ Model fit_model(const graphs::GraphSequence& sequence, const py::object& callbac
       return false;
     }
   };
+  return settings;
+}
+
+Model fit_model(const graphs::GraphSequence& sequence, const py::object& callback,
+                const std::filesystem::path& checkpoint, const py::kwargs& options) {
+  PendingError error;
+  const pipeline::FitSettings settings = fit_settings(callback, options, error);
   pipeline::Checkpointing checkpointing;
   checkpointing.checkpoint = checkpoint;
   pipeline::FittedModel fitted = [&] {
@@ -97,6 +107,32 @@ Model fit_model(const graphs::GraphSequence& sequence, const py::object& callbac
   m.device = settings.device;
   m.stopped_by_caller = fitted.result.stopped_by_caller;
   m.selection = fitted.selection;
+  return m;
+}
+
+Model fit_shared_model(const std::vector<graphs::GraphSequence>& sequences, std::vector<std::string> names,
+                       const py::object& callback, const std::filesystem::path& checkpoint,
+                       const py::kwargs& options) {
+  if (names.empty()) {
+    for (std::size_t s = 0; s < sequences.size(); ++s) names.push_back("sequence" + std::to_string(s + 1));
+  }
+  PendingError error;
+  const pipeline::FitSettings settings = fit_settings(callback, options, error);
+  pipeline::Checkpointing checkpointing;
+  checkpointing.checkpoint = checkpoint;
+  pipeline::SharedFit fitted = [&] {
+    py::gil_scoped_release unlocked;
+    return pipeline::fit_shared(sequences, names, settings, checkpointing);
+  }();
+  if (error.set()) error.raise();
+  Model m;
+  m.trainer = fitted.trainer;
+  m.model = std::shared_ptr<train::SequenceModel>(fitted.trainer, &fitted.trainer->model());
+  m.state = fitted.result.state;
+  m.embeddings = fitted.embeddings.front();
+  m.all_embeddings = fitted.embeddings;
+  m.device = settings.device;
+  m.stopped_by_caller = fitted.result.stopped_by_caller;
   return m;
 }
 
@@ -137,6 +173,14 @@ void bind_model(py::module_& m) {
            py::arg("graphs"), "mu, sigma, population_mean, population_history (with a history node) and attention.")
       .def_property_readonly("training_embeddings", [](const Model& self) { return embeddings_dict(self.embeddings); },
                              "The embeddings of the graphs it was fitted on (empty for a loaded model).")
+      .def_property_readonly("sequence_embeddings",
+                             [](const Model& self) {
+                               py::list out;
+                               for (const auto& e : self.all_embeddings) out.append(embeddings_dict(e));
+                               return out;
+                             },
+                             "A model fitted on several sequences: each one's embeddings, in order (empty "
+                             "otherwise).")
       .def_property_readonly("training_log", [](const Model& self) { return training_log(self.state); },
                              "Per epoch: epoch, loss, kl, nll, seconds (numpy arrays).")
       .def_property_readonly("config", [](const Model& self) { return json_to_python(self.state.config); },
@@ -167,6 +211,11 @@ clip_grad, validation, monitor, early_stopping, min_delta, last_epoch, feature_w
 checkpoint_every, sample_z). callback(epoch, loss, kl, nll)
 runs after each epoch; returning False stops training. Ctrl-C stops at the end of the epoch running
 (raising KeyboardInterrupt), after writing `checkpoint` when one is named.)");
+  m.def("fit_shared", &fit_shared_model, py::arg("graphs"), py::arg("names") = std::vector<std::string>{},
+        py::arg("callback") = py::none(), py::arg("checkpoint") = std::filesystem::path(),
+        R"(Trains one model over several GraphSequences (a list; node features of one width, e.g.
+features="descriptors"), with the keyword arguments of fit; names default to sequence1, sequence2, ...
+Model.sequence_embeddings holds each one's embeddings.)");
   m.def("load", &load_model, py::arg("path"), py::arg("device") = "cpu", py::arg("dtype") = "float32",
         "A model.pt written by `tavrnn fit` or Model.save.");
 }

@@ -96,14 +96,18 @@ class TAVRNN:
 
     # ---- training and embedding ------------------------------------------
     def fit(self, graphs, y=None):
-        """Trains on `graphs` (a GraphSequence); y is ignored. Returns self."""
+        """Trains on `graphs` (a GraphSequence, or a list of them: one model over all, their node
+        features of one width, e.g. features="descriptors"); y is ignored. Returns self."""
         if self.threads is not None:
             _tavrnn.set_threads(int(self.threads))
         options = {k: v for k, v in self.get_params().items() if k not in ("threads", "checkpoint", "callback")}
         options["freeze_gru_gates"] = bool(options["freeze_gru_gates"])
         options["last_epoch"] = bool(options["last_epoch"])
-        self.model_ = _tavrnn.fit(graphs, callback=self.callback,
-                                  checkpoint="" if self.checkpoint is None else str(self.checkpoint), **options)
+        checkpoint = "" if self.checkpoint is None else str(self.checkpoint)
+        if isinstance(graphs, (list, tuple)):
+            self.model_ = _tavrnn.fit_shared(list(graphs), callback=self.callback, checkpoint=checkpoint, **options)
+        else:
+            self.model_ = _tavrnn.fit(graphs, callback=self.callback, checkpoint=checkpoint, **options)
         self._set_fitted_attributes()
         return self
 
@@ -124,8 +128,12 @@ class TAVRNN:
         return self.model_.transform(graphs)
 
     def fit_transform(self, graphs, y=None):
-        """fit(graphs), then the embeddings of those graphs (no second pass)."""
-        return self.fit(graphs).model_.training_embeddings["mu"]
+        """fit(graphs), then the embeddings of those graphs (no second pass): mu, or for a list of
+        sequences a list of each one's mu."""
+        self.fit(graphs)
+        if isinstance(graphs, (list, tuple)):
+            return [e["mu"] for e in self.model_.sequence_embeddings]
+        return self.model_.training_embeddings["mu"]
 
     def embeddings(self, graphs):
         """mu, sigma, population_mean, population_history and attention of `graphs`."""

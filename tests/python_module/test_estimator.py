@@ -121,3 +121,25 @@ def test_a_feature_head_adds_its_error_to_the_loss(graphs):
     assert np.allclose(log["loss"], log["kl"] + log["nll"] + 0.5 * log["feat"], rtol=1e-4)
     plain = tavrnn.TAVRNN(latent=4, epochs=5, early_stopping=0, threads=1).fit(graphs)
     assert (plain.training_log_["feat"] == 0).all()
+
+
+def test_a_list_of_recordings_trains_one_model_with_descriptors():
+    # Recordings of other sizes (32 and 120 units): one model, each one's
+    # embeddings, and the model embeds either again to the same numbers.
+    first, _ = tavrnn.simulate("small", seed=3)
+    second, _ = tavrnn.simulate("hippocampus-like", seed=4)
+    options = dict(windows="sliding:1200:1200", theta=0.3, history_node=True, features="descriptors")
+    a = tavrnn.build_graphs(first, **options)
+    b = tavrnn.build_graphs(second, **options)
+    model = tavrnn.TAVRNN(latent=4, hidden=8, epochs=4, seed=1)
+    mus = model.fit_transform([a, b])
+    assert len(mus) == 2
+    assert mus[0].shape == (a.n_windows, a.n_nodes, 4) and mus[1].shape == (b.n_windows, b.n_nodes, 4)
+    assert a.n_nodes != b.n_nodes
+    np.testing.assert_array_equal(model.transform(b), mus[1])
+    again = tavrnn.TAVRNN(latent=4, hidden=8, epochs=4, seed=1).fit_transform([a, b])
+    np.testing.assert_array_equal(again[0], mus[0])
+    # Rows of W are as wide as each recording: refused, naming the way out.
+    rows = dict(options, features="rows")
+    with pytest.raises(ValueError, match="descriptors"):
+        tavrnn.TAVRNN(epochs=1).fit([tavrnn.build_graphs(first, **rows), tavrnn.build_graphs(second, **rows)])
