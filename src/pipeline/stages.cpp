@@ -482,7 +482,21 @@ std::string run_evaluate(const RunDirectory& run, const EvaluateSettings& settin
   return eval::metrics_table(metrics) + "  written to " + out.string() + "\n";
 }
 
+namespace {
+
+// Figures and the report draw one sequence's run; a shared run has several.
+void refuse_shared_run(const RunDirectory& run, const char* command) {
+  if (!is_shared_run(run)) return;
+  throw Error(fmt::format("{}: {} holds one model over several sequences (run.json lists them); {} draws one "
+                          "sequence's run and does not read shared runs yet: `tavrnn evaluate {}` writes their "
+                          "metrics, and each sequence's embeddings are in embeddings/NAME.npz",
+                          command, run.root().string(), command, run.root().string()));
+}
+
+}  // namespace
+
 std::string run_figures(const RunDirectory& run, const FiguresSettings& settings, const FiguresFiles& files) {
+  refuse_shared_run(run, "figures");
   report::RunResultFiles inputs;
   inputs.graphs = files.graphs;
   inputs.compare_dir = files.compare;
@@ -494,6 +508,7 @@ std::string run_figures(const RunDirectory& run, const FiguresSettings& settings
 }
 
 std::string run_report(const RunDirectory& run, const ReportSettings& settings, const ReportFiles& files) {
+  refuse_shared_run(run, "report");
   report::ReportOptions options = settings.options;
   options.figures_dir = files.figures;
   options.graphs = files.graphs;

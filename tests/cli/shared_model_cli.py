@@ -145,6 +145,12 @@ def one_label_for_a_whole_recording():
     assert "does not combine" in proc.stderr, proc.stderr
 
 
+def figures_and_report_say_they_read_one_sequence():
+    for command in ("figures", "report"):
+        proc = run(command, path("run"), expect=1)
+        assert "several sequences" in proc.stderr and "tavrnn evaluate" in proc.stderr, proc.stderr
+
+
 def too_few_labels_and_wide_populations_are_explained():
     proc = run("evaluate", path("run"), "--seeds", "1", "--population", "units", "--out", path("u.json"), expect=1)
     assert "history or mean" in proc.stderr, proc.stderr
@@ -165,6 +171,7 @@ def too_few_labels_and_wide_populations_are_explained():
 check("setup: simulate 3 animals, graphs, fit --separate, evaluate", setup)
 for fn in (cross_recording_numbers_match_sklearn, each_sequence_has_its_own_metrics,
            recordings_grouped_are_left_out_together, one_label_for_a_whole_recording,
+           figures_and_report_say_they_read_one_sequence,
            too_few_labels_and_wide_populations_are_explained):
     check(fn.__name__, fn)
 checks.finish()
