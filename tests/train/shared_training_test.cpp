@@ -201,6 +201,31 @@ TEST_F(SharedTrainingTest, AStepPerSequenceIsItsOwnDeterministicSchedule) {
   }
 }
 
+TEST_F(SharedTrainingTest, AStepPerSequenceKeepsTheParametersTheBestEpochBeganWith) {
+  // Held-out edges pick the epoch; its scores come from several parameter
+  // sets, and what is kept is the set the epoch started from: the
+  // parameters after best_epoch - 1 whole epochs.
+  InMemoryWindows a(sequence_of(4, 18, 0.3, 13)), b(sequence_of(5, 14, 0.35, 14));
+  TrainerOptions options = quiet_options();
+  options.step_per_sequence = true;
+  options.epochs = 12;
+  options.early_stopping_patience = 4;
+  Trainer kept(small_model(), options);
+  const auto result = kept.fit({&a, &b}, "", false);
+  const int64_t best = result.state.best_epoch;
+  // A later epoch than the first, and not the last: the case where the
+  // kept set is neither the initial nor the final one.
+  ASSERT_GT(best, 1);
+  ASSERT_LT(best, result.state.epochs_done);
+  ASSERT_EQ(result.state.model_epoch(), best);
+  TrainerOptions plain = options;
+  plain.epochs = std::max<int64_t>(best - 1, 1);
+  plain.early_stopping_patience = 0;
+  Trainer reference(small_model(), plain);  // before fit: the initial parameters
+  if (best > 1) reference.fit({&a, &b}, "", false);
+  EXPECT_TRUE(bitwise_equal(parameters_of(kept), parameters_of(reference))) << "best epoch " << best;
+}
+
 TEST_F(SharedTrainingTest, SequencesOfAnotherFeatureWidthOrAnotherCountAreRefused) {
   InMemoryWindows a(sequence_of(3, 10, 0.3, 10));
   std::vector<torch::Tensor> adjacency = {torch::eye(6, torch::kFloat64)};
