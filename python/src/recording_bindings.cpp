@@ -140,6 +140,26 @@ file and ValueError (naming the file and field) for bad content.)");
       R"(A simulated recording with planted structure ("small", "hippocampus-like", "dishbrain-like";
 docs/simulator.md): returns (Recording, ground_truth dict). units: the preset's groups and couplings
 repeated to this many units; duration: seconds (0 = the preset's own, for both).)");
+
+  m.def("simulate_animals",
+        [](const std::string& preset, std::uint64_t seed, std::size_t animals, std::size_t units, double duration) {
+          std::vector<SimulatedRecording> study = [&] {
+            py::gil_scoped_release unlocked;
+            pipeline::SimulateSettings settings{preset, seed, units, duration};
+            settings.animals = animals;
+            return pipeline::simulate_animals(settings);
+          }();
+          py::list out;
+          for (auto& animal : study) {
+            out.append(py::make_tuple(std::move(animal.recording), json_to_python(animal.ground_truth)));
+          }
+          return out;
+        },
+        py::arg("preset") = "small", py::arg("seed") = 1, py::arg("animals") = 4, py::arg("units") = 0,
+        py::arg("duration") = 0.0,
+        R"(Several animals of one preparation (docs/simulator.md, "Several animals"): a list of
+(Recording, ground_truth dict), one per animal, with the preset's states and coupling rules and each
+its own units, behaviour and unit count (0.75 to 1.25 times units, the preset's own when 0).)");
 }
 
 }  // namespace tavrnn::python

@@ -21,6 +21,7 @@ from ._tavrnn import (  # noqa: F401
     run,
     set_threads,
     simulate,
+    simulate_animals,
 )
 from .estimator import TAVRNN, load  # noqa: F401
 
@@ -30,5 +31,5 @@ def load_graphs(path):
     return GraphSequence.load(path)
 
 
-__all__ = ["Recording", "GraphSequence", "TAVRNN", "read_recording", "simulate", "build_graphs",
+__all__ = ["Recording", "GraphSequence", "TAVRNN", "read_recording", "simulate", "simulate_animals", "build_graphs",
            "load_graphs", "evaluate", "load", "run", "build_info", "set_threads", "__version__"]

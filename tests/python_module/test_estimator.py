@@ -143,3 +143,13 @@ def test_a_list_of_recordings_trains_one_model_with_descriptors():
     rows = dict(options, features="rows")
     with pytest.raises(ValueError, match="descriptors"):
         tavrnn.TAVRNN(epochs=1).fit([tavrnn.build_graphs(first, **rows), tavrnn.build_graphs(second, **rows)])
+
+
+def test_simulated_animals_share_rules_and_differ_in_size():
+    study = tavrnn.simulate_animals("small", seed=2, animals=3, units=40, duration=30)
+    assert [truth["animal"] for _, truth in study] == [1, 2, 3]
+    assert [recording.n_units for recording, _ in study] == [30, 40, 50]
+    names = {tuple(s["name"] for s in truth["states"]) for _, truth in study}
+    assert len(names) == 1
+    with pytest.raises(ValueError, match="between 1 and 1000"):
+        tavrnn.simulate_animals("small", animals=0)
