@@ -1,12 +1,24 @@
 #pragma once
-// What fit writes into run.json about a trained model, shared by the fit of
-// one sequence (stages.cpp) and of several (shared_fit.cpp). Internal.
+// What the commands on one sequence (stages.cpp) and on several
+// (shared_fit.cpp, shared_evaluation.cpp) share: fit's checks of the run
+// folder and its records in run.json, evaluate's options. Internal.
 #include <nlohmann/json.hpp>
 
 #include "tavrnn/graphs/graph_sequence.h"
+#include "tavrnn/pipeline/run_directory.h"
+#include "tavrnn/pipeline/stage_settings.h"
+#include "tavrnn/pipeline/stages.h"
 #include "tavrnn/train/trainer.h"
 
 namespace tavrnn::pipeline {
+
+// Creates the run folder; Error when it holds a model and `existing` is
+// Refuse, or holds none to resume.
+void prepare_fit_folder(const RunDirectory& run, ExistingModel existing);
+
+// The evaluation options `settings` describe (seed and split scheme
+// resolved; contrast, labels and groups are the caller's).
+eval::EvaluationOptions evaluation_options(const EvaluateSettings& settings);
 
 // The graph settings a sequence was built with.
 nlohmann::json graph_settings_record(const graphs::GraphSequence& sequence);

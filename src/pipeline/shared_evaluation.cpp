@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "fit_record.h"
 #include "tavrnn/eval/cross_recording.h"
 #include "tavrnn/eval/run_evaluation.h"
 #include "tavrnn/io/atomic_file.h"
@@ -43,10 +44,7 @@ nlohmann::json evaluate_shared(const RunDirectory& run, const EvaluateSettings& 
                 "shared run's sequence alone with --embeddings RUN/embeddings/NAME.npz");
   }
   const nlohmann::json record = read_record(run);
-  eval::EvaluationOptions options = settings.options;
-  options.seed = options.decoding.first_seed;
-  options.decoding.scheme = settings.scheme == "shuffle-split" ? eval::SplitScheme::StratifiedShuffleSplit
-                                                               : eval::SplitScheme::StratifiedKFold;
+  const eval::EvaluationOptions options = evaluation_options(settings);
   nlohmann::json per_sequence = nlohmann::json::object();
   std::vector<eval::RecordingEmbedding> shared, alone;
   bool all_alone = true;

@@ -133,15 +133,8 @@ std::string run_fit_shared(const std::vector<fs::path>& graphs_paths, const std:
   if (graphs_paths.size() != names.size()) {
     throw Error(fmt::format("fit: {} graphs files and {} names", graphs_paths.size(), names.size()));
   }
-  io::ensure_directory(run.root());
+  prepare_fit_folder(run, existing);
   std::error_code ec;
-  const bool has_model = fs::exists(run.checkpoint(), ec);
-  if (existing == ExistingModel::Refuse && has_model) {
-    throw Error(fmt::format("fit: {} already holds a model; resume it or overwrite it", run.root().string()));
-  }
-  if (existing == ExistingModel::Resume && !has_model) {
-    throw Error(fmt::format("fit: no checkpoint {} to resume", run.checkpoint().string()));
-  }
   // Streamed: the headers alone are read now, the graphs a piece at a time.
   std::vector<std::unique_ptr<train::WindowSource>> owned;
   std::vector<graphs::GraphSequence> in_memory;

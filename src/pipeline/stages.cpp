@@ -102,6 +102,27 @@ std::string kept_epoch_text(const train::TrainingResult& result) {
                      v.at("roc_auc").get<double>(), v.at("average_precision").get<double>());
 }
 
+void prepare_fit_folder(const RunDirectory& run, ExistingModel existing) {
+  io::ensure_directory(run.root());
+  std::error_code ec;
+  const bool has_model = fs::exists(run.checkpoint(), ec);
+  if (existing == ExistingModel::Refuse && has_model) {
+    throw Error(fmt::format("fit: {} already holds a model; resume it or overwrite it",
+                            run.root().string()));
+  }
+  if (existing == ExistingModel::Resume && !has_model) {
+    throw Error(fmt::format("fit: no checkpoint {} to resume", run.checkpoint().string()));
+  }
+}
+
+eval::EvaluationOptions evaluation_options(const EvaluateSettings& settings) {
+  eval::EvaluationOptions options = settings.options;
+  options.seed = options.decoding.first_seed;
+  options.decoding.scheme = settings.scheme == "shuffle-split" ? eval::SplitScheme::StratifiedShuffleSplit
+                                                               : eval::SplitScheme::StratifiedKFold;
+  return options;
+}
+
 nlohmann::json graph_settings_record(const graphs::GraphSequence& sequence) {
   return {{"windows", sequence.settings().windows},
           {"theta", sequence.settings().theta},
@@ -311,8 +332,7 @@ nlohmann::json evaluate(eval::EmbeddingsFile e, const graphs::GraphSequence* gra
     set_unit_groups(e, categories_from_lines(read_lines(settings.groups)),
                     fmt::format("groups {}", settings.groups.string()));
   }
-  eval::EvaluationOptions options = settings.options;
-  options.seed = options.decoding.first_seed;
+  eval::EvaluationOptions options = evaluation_options(settings);
   if (!settings.contrast.empty()) {
     const auto colon = settings.contrast.find(':');
     if (colon == std::string::npos) {
@@ -322,8 +342,6 @@ nlohmann::json evaluate(eval::EmbeddingsFile e, const graphs::GraphSequence* gra
     options.contrast_first = label_codes(settings.contrast.substr(0, colon), e.label_names);
     options.contrast_second = label_codes(settings.contrast.substr(colon + 1), e.label_names);
   }
-  options.decoding.scheme = settings.scheme == "shuffle-split" ? eval::SplitScheme::StratifiedShuffleSplit
-                                                               : eval::SplitScheme::StratifiedKFold;
   return eval::evaluate_embeddings(e, graphs, options);
 }
 
@@ -397,16 +415,7 @@ std::string run_graphs(const RecordingSettings& recording_settings, const Graphs
 
 std::string run_fit(const fs::path& graphs_path, const FitSettings& settings, const RunDirectory& run,
                     ExistingModel existing) {
-  io::ensure_directory(run.root());
-  std::error_code ec;
-  const bool has_model = fs::exists(run.checkpoint(), ec);
-  if (existing == ExistingModel::Refuse && has_model) {
-    throw Error(fmt::format("fit: {} already holds a model; resume it or overwrite it",
-                            run.root().string()));
-  }
-  if (existing == ExistingModel::Resume && !has_model) {
-    throw Error(fmt::format("fit: no checkpoint {} to resume", run.checkpoint().string()));
-  }
+  prepare_fit_folder(run, existing);
   // Streamed: the header alone is read now, the graphs a piece at a time.
   std::optional<train::GraphFileWindows> streamed;
   if (settings.stream) {
