@@ -9,6 +9,7 @@ PACKAGES=(
   g++ make cmake pkg-config ccache
   # libraries (found with CMake find_package)
   libtorch-dev            # LibTorch: tensors, autograd, torch::nn, torch::optim
+  libgloo-dev             # Gloo's headers, for LibTorch's c10d::ProcessGroupGloo (training over several processes)
   libopenblas0-pthread    # fast BLAS behind LibTorch (else the netlib reference BLAS, ~50x slower)
   libhdf5-dev             # NWB / HDF5 I/O
   libmatio-dev            # MATLAB .mat (v5 and v7.3) input, found with pkg-config

@@ -26,6 +26,7 @@ void register_compare(CLI::App& app, Action& action);
 void register_run(CLI::App& app, Action& action);
 void register_report(CLI::App& app, Action& action);
 void register_figures(CLI::App& app, Action& action);
+void register_launch(CLI::App& app, Action& action);
 
 // Registers every option of `table` as `--NAME` on `command`. The table's
 // fields must outlive the command (they live in a settings value the

@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   tavrnn::cli::register_run(app, action);
   tavrnn::cli::register_report(app, action);
   tavrnn::cli::register_figures(app, action);
+  tavrnn::cli::register_launch(app, action);
 
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@
 //   graphs/     Pearson graphs, random-matrix filtering, GraphSequence
 //   nn/         GraphConv, GraphGRU, TemporalAttention, Tavrnn, Vgae
 //   train/      Trainer, checkpoints, embeddings
+//   distributed/ ProcessGroup (c10d Gloo): data-parallel training over ranks
 //   eval/       decoding, clustering, unit groups, reconstruction
 //   embedding/  PCA and t-SNE
 //   report/     figures and the HTML report
@@ -37,6 +38,8 @@
 #include "tavrnn/train/embeddings.h"
 #include "tavrnn/train/model_config.h"
 #include "tavrnn/train/trainer.h"
+
+#include "tavrnn/distributed/process_group.h"
 
 #include "tavrnn/eval/decoding.h"
 #include "tavrnn/eval/run_evaluation.h"

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "fit_record.h"
+#include "tavrnn/distributed/process_group.h"
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/io/file_hash.h"
 #include "tavrnn/train/run_outputs.h"
@@ -117,8 +118,16 @@ SharedFit fit_shared(const std::vector<train::WindowSource*>& windows,
   fitted.options.dtype = settings.device.resolve_dtype();
   fitted.config = settings.model.resolve(*headers.front());
   fitted.trainer = std::make_shared<train::Trainer>(fitted.config, fitted.options);
+  // Over several ranks each trains its own share; rank 0 embeds them all.
+  const distributed::ProcessGroup* group = fitted.options.group.get();
+  const int ranks = group ? group->size() : 1;
+  std::vector<train::WindowSource*> trained = windows;
+  for (std::size_t s = 0; s < trained.size(); ++s) {
+    if (group && distributed::sequence_owner(s, ranks) != group->rank()) trained[s] = nullptr;
+  }
   fitted.result =
-      fitted.trainer->fit(windows, checkpointing.checkpoint, checkpointing.resume, checkpointing.provenance);
+      fitted.trainer->fit(trained, checkpointing.checkpoint, checkpointing.resume, checkpointing.provenance);
+  if (group && group->rank() != 0) return fitted;
   for (std::size_t s = 0; s < windows.size(); ++s) {
     fitted.embeddings.push_back(train::embed(fitted.trainer->model(), *windows[s], headers[s]->history_node_index(),
                                              settings.sample_z, fitted.trainer->generator(),
@@ -133,7 +142,13 @@ std::string run_fit_shared(const std::vector<fs::path>& graphs_paths, const std:
   if (graphs_paths.size() != names.size()) {
     throw Error(fmt::format("fit: {} graphs files and {} names", graphs_paths.size(), names.size()));
   }
-  prepare_fit_folder(run, existing);
+  const distributed::ProcessGroup* group = settings.trainer.group.get();
+  const bool writer = !group || group->rank() == 0;
+  if (group && group->size() > 1 && separate) {
+    throw Error("`separate` fits each sequence alone in one process: run it without `launch` (or after it)");
+  }
+  // Only rank 0 touches the run folder (other machines need not see it).
+  if (writer) prepare_fit_folder(run, existing);
   std::error_code ec;
   // Streamed: the headers alone are read now, the graphs a piece at a time.
   std::vector<std::unique_ptr<train::WindowSource>> owned;
@@ -144,7 +159,8 @@ std::string run_fit_shared(const std::vector<fs::path>& graphs_paths, const std:
   nlohmann::json provenance = nlohmann::json::array();
   for (std::size_t s = 0; s < graphs_paths.size(); ++s) {
     const fs::path& path = graphs_paths[s];
-    if (settings.stream) {
+    const bool trained_here = !group || distributed::sequence_owner(s, group->size()) == group->rank();
+    if (settings.stream || !trained_here) {
       auto streamed = std::make_unique<train::GraphFileWindows>(path, settings.device.resolve_device(),
                                                                 settings.device.resolve_dtype());
       headers.push_back(&streamed->header());
@@ -166,6 +182,14 @@ std::string run_fit_shared(const std::vector<fs::path>& graphs_paths, const std:
   checkpointing.resume = existing == ExistingModel::Resume;
   checkpointing.provenance = {{"sequences", provenance}};
   const SharedFit fitted = fit_shared(sources, headers, names, settings, checkpointing);
+  if (!writer) {
+    std::vector<std::string> own;
+    for (std::size_t s = 0; s < names.size(); ++s) {
+      if (distributed::sequence_owner(s, group->size()) == group->rank()) own.push_back(names[s]);
+    }
+    return fmt::format("rank {} of {}: trained on {} ({} epochs); rank 0 writes the outputs\n", group->rank(),
+                       group->size(), fmt::join(own, ", "), fitted.result.state.epochs_done);
+  }
   io::ensure_directory(run.sequence_embeddings_dir());
   nlohmann::json sequences = nlohmann::json::array();
   for (std::size_t s = 0; s < names.size(); ++s) {

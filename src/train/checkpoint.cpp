@@ -1,5 +1,7 @@
 #include "tavrnn/train/checkpoint.h"
 
+#include <sstream>
+
 #include <fmt/format.h>
 #include <torch/torch.h>
 
@@ -77,6 +79,19 @@ torch::serialize::InputArchive open_archive(const std::filesystem::path& path, t
   return archive;
 }
 
+torch::serialize::InputArchive open_archive(const std::string& bytes, const std::filesystem::path& name,
+                                            torch::Device device) {
+  torch::serialize::InputArchive archive;
+  try {
+    std::istringstream in(bytes);
+    archive.load_from(in, device);
+  } catch (const c10::Error& e) {
+    throw Error(fmt::format("reading checkpoint {}: not a tavrnn checkpoint (LibTorch archive): {}",
+                            name.string(), e.what_without_backtrace()));
+  }
+  return archive;
+}
+
 nlohmann::json read_state_json(torch::serialize::InputArchive& archive,
                                const std::filesystem::path& path) {
   c10::IValue value;
@@ -131,10 +146,11 @@ nlohmann::json read_checkpoint_config(const std::filesystem::path& path) {
   return read_state_json(archive, path).at("config");
 }
 
-TrainingState load_checkpoint(const std::filesystem::path& path, SequenceModel& model,
-                              torch::optim::Optimizer* optimizer, at::Generator* generator,
-                              torch::Device device) {
-  auto archive = open_archive(path, device);
+namespace {
+
+TrainingState load_from_archive(torch::serialize::InputArchive& archive, const std::filesystem::path& path,
+                                SequenceModel& model, torch::optim::Optimizer* optimizer, at::Generator* generator,
+                                torch::Device device) {
   const nlohmann::json state_json = read_state_json(archive, path);
   try {
     torch::serialize::InputArchive model_archive;
@@ -182,6 +198,27 @@ TrainingState load_checkpoint(const std::filesystem::path& path, SequenceModel& 
     }
   }
   return state;
+}
+
+}  // namespace
+
+TrainingState load_checkpoint(const std::filesystem::path& path, SequenceModel& model,
+                              torch::optim::Optimizer* optimizer, at::Generator* generator,
+                              torch::Device device) {
+  auto archive = open_archive(path, device);
+  return load_from_archive(archive, path, model, optimizer, generator, device);
+}
+
+TrainingState load_checkpoint_bytes(const std::string& bytes, const std::filesystem::path& name,
+                                    SequenceModel& model, torch::optim::Optimizer* optimizer,
+                                    at::Generator* generator, torch::Device device) {
+  auto archive = open_archive(bytes, name, device);
+  return load_from_archive(archive, name, model, optimizer, generator, device);
+}
+
+nlohmann::json read_checkpoint_config_bytes(const std::string& bytes, const std::filesystem::path& name) {
+  auto archive = open_archive(bytes, name, torch::kCPU);
+  return read_state_json(archive, name).at("config");
 }
 
 const EpochRecord* TrainingState::model_epoch_record() const {

@@ -222,6 +222,20 @@ ValidationScores ValidationAccumulator::scores() const {
   return scores;
 }
 
+std::array<double, 5> ValidationAccumulator::sums() const {
+  return {loss_sum_, auc_sum_, ap_sum_, static_cast<double>(pairs_), static_cast<double>(windows_)};
+}
+
+ValidationAccumulator ValidationAccumulator::from_sums(const std::array<double, 5>& sums) {
+  ValidationAccumulator a;
+  a.loss_sum_ = sums[0];
+  a.auc_sum_ = sums[1];
+  a.ap_sum_ = sums[2];
+  a.pairs_ = static_cast<int64_t>(sums[3]);
+  a.windows_ = static_cast<std::size_t>(sums[4]);
+  return a;
+}
+
 ValidationScores validation_scores(const std::vector<torch::Tensor>& mu,
                                    const std::vector<HeldOutPairs>& held_out) {
   ValidationAccumulator accumulator;

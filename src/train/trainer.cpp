@@ -1,13 +1,16 @@
 #include "tavrnn/train/trainer.h"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include "tavrnn/distributed/process_group.h"
 #include "tavrnn/util/error.h"
 #include "tavrnn/util/progress.h"
 #include "tavrnn/train/held_out_edges.h"
@@ -107,6 +110,35 @@ std::vector<torch::Tensor> snapshot(torch::nn::Module& module) {
   return copies;
 }
 
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("reading checkpoint {}: cannot open it", path.string()));
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Sums every rank's gradients into each rank's .grad: one flat all-reduce.
+void all_reduce_gradients(distributed::ProcessGroup& group, const std::vector<torch::Tensor>& parameters,
+                          bool check_layout) {
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : parameters) {
+    if (p.grad().defined()) grads.push_back(p.grad().reshape({-1}));
+  }
+  if (grads.empty()) return;
+  torch::Tensor flat = torch::cat(grads);
+  if (check_layout) group.check_same(static_cast<std::uint64_t>(flat.numel()), "gradient sizes");
+  group.all_reduce_sum(flat, "the all-reduce of the gradients");
+  torch::NoGradGuard no_grad;
+  int64_t offset = 0;
+  for (const auto& p : parameters) {
+    if (!p.grad().defined()) continue;
+    const int64_t n = p.grad().numel();
+    p.mutable_grad().copy_(flat.narrow(0, offset, n).view_as(p.grad()));
+    offset += n;
+  }
+}
+
 }  // namespace
 
 TrainingResult Trainer::fit(const TrainingData& data, const std::filesystem::path& checkpoint, bool resume,
@@ -149,8 +181,28 @@ std::uint64_t sequence_seed(std::uint64_t seed, std::size_t index) {
 TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const std::filesystem::path& checkpoint,
                             bool resume, const nlohmann::json& provenance) {
   if (sequences.empty()) throw Error("training: no graph sequence to train on");
+  distributed::ProcessGroup* group = options_.group && options_.group->size() > 1 ? options_.group.get() : nullptr;
+  const int rank = group ? group->rank() : 0;
+  const bool writer = rank == 0;  // of checkpoints
+  const auto mine = [&](std::size_t s) { return !group || distributed::sequence_owner(s, group->size()) == rank; };
+  if (group) {
+    if (options_.step_per_sequence && sequences.size() > 1) {
+      throw Error("`step-per-sequence` steps after each sequence in turn, which ranks cannot share: train over "
+                  "several ranks with one step per epoch (the default), or in one process");
+    }
+    if (sequences.size() < static_cast<std::size_t>(group->size())) {
+      throw Error(fmt::format("training over {} ranks needs at least as many sequences; found {} (start at most {} "
+                              "ranks)",
+                              group->size(), sequences.size(), sequences.size()));
+    }
+  }
   for (std::size_t s = 0; s < sequences.size(); ++s) {
-    if (sequences[s]->x_dim() != model_config_.x_dim) {
+    if ((sequences[s] != nullptr) != mine(s)) {
+      throw Error(fmt::format("training: sequence {} is {} on rank {} (expected {})", s + 1,
+                              sequences[s] ? "given" : "missing", rank,
+                              mine(s) ? "its windows" : "null: another rank trains it"));
+    }
+    if (sequences[s] && sequences[s]->x_dim() != model_config_.x_dim) {
       throw Error(fmt::format("training: the graphs{} have {} node features, the model expects {}",
                               sequences.size() > 1 ? fmt::format(" of sequence {}", s + 1) : "",
                               sequences[s]->x_dim(), model_config_.x_dim));
@@ -163,9 +215,18 @@ TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const s
   bool validating = false;
   for (std::size_t s = 0; s < sequences.size(); ++s) {
     const std::uint64_t held_out_seed = options_.seed ^ 0x9E3779B97F4A7C15ULL;
+    if (!sequences[s]) {
+      sources.emplace_back();
+      continue;
+    }
     sources.push_back(sequences[s]->with_held_out_edges(
         options_.validation_fraction, s == 0 ? held_out_seed : sequence_seed(held_out_seed, s)));
     validating = validating || (options_.validation_fraction > 0 && sources.back()->has_held_out_pairs());
+  }
+  if (group) {
+    torch::Tensor any = torch::tensor({validating ? 1.0 : 0.0}, torch::kFloat64);
+    group->all_reduce_max(any, "agreeing on validation");
+    validating = any.item<double>() > 0;
   }
   if (options_.validation_fraction > 0 && !validating) {
     spdlog::warn("validation: no window has enough edges to hold {:.0f} % of them out; training on "
@@ -193,8 +254,28 @@ TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const s
   state.config = {{"model", model_config_.to_json()},
                   {"trainer", options_.to_json()},
                   {"provenance", provenance}};
+  // The other ranks load rank 0's checkpoint, sent to them (their machines
+  // need not see the run folder).
+  std::string checkpoint_bytes;
+  if (resume && group) {
+    std::string failure;
+    if (writer) {
+      try {
+        checkpoint_bytes = read_bytes(checkpoint);
+      } catch (const Error& e) {
+        failure = e.what();
+      }
+    }
+    checkpoint_bytes = group->broadcast_bytes(checkpoint_bytes, 0, "sending the checkpoint to resume from");
+    if (!failure.empty()) throw Error(failure);
+    if (checkpoint_bytes.empty()) {
+      throw Error(fmt::format("rank {}: rank 0 could not read the checkpoint {} to resume from", rank,
+                              checkpoint.string()));
+    }
+  }
   if (resume) {
-    const nlohmann::json saved = read_checkpoint_config(checkpoint);
+    const nlohmann::json saved =
+        group ? read_checkpoint_config_bytes(checkpoint_bytes, checkpoint) : read_checkpoint_config(checkpoint);
     if (saved.at("model") != model_config_.to_json()) {
       throw Error(fmt::format("resuming from {}: it holds a different model ({}), expected {}",
                               checkpoint.string(), saved.at("model").dump(),
@@ -206,7 +287,9 @@ TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const s
                               checkpoint.string(), saved.at("provenance").dump(), provenance.dump()));
     }
     const nlohmann::json config = state.config;
-    state = load_checkpoint(checkpoint, model_, &optimizer, &generator_, options_.device);
+    state = group ? load_checkpoint_bytes(checkpoint_bytes, checkpoint, model_, &optimizer, &generator_,
+                                          options_.device)
+                  : load_checkpoint(checkpoint, model_, &optimizer, &generator_, options_.device);
     state.config = config;
     if (state.sequence_rng_states.size() != own_generators.size()) {
       throw Error(fmt::format("resuming from {}: it was trained on {} sequences, not {}", checkpoint.string(),
@@ -216,6 +299,26 @@ TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const s
     result.resumed = true;
     spdlog::info("resuming {} at epoch {}", checkpoint.string(), state.epochs_done);
   }
+  if (group) {
+    group->check_same(distributed::bytes_hash(state.config.dump()),
+                      "settings or graphs (model, training options, the graphs files' hashes)");
+    group->check_same(distributed::tensors_hash(model_.module().parameters()), "initial parameters");
+  }
+  // Every rank's generators of every sequence take the states of the
+  // sequences' owners (before a checkpoint, which holds them all).
+  const auto gather_generator_states = [&] {
+    if (!group) return;
+    const torch::Tensor first = generator_.get_state();
+    torch::Tensor states = torch::zeros({static_cast<int64_t>(sources.size()), first.numel()}, torch::kFloat64);
+    for (std::size_t s = 0; s < sources.size(); ++s) {
+      if (mine(s)) states[static_cast<int64_t>(s)].copy_(generator_of(s).get_state().to(torch::kFloat64));
+    }
+    group->all_reduce_sum(states, "gathering the generators' states");
+    for (std::size_t s = 0; s < sources.size(); ++s) {
+      generator_of(s).set_state(states[static_cast<int64_t>(s)].to(torch::kUInt8).contiguous());
+    }
+  };
+  bool first_step = true;
   ProgressBar progress("training", static_cast<std::size_t>(options_.epochs));
   if (!options_.progress) progress.finish();
   model_.train(true);
@@ -243,7 +346,7 @@ TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const s
   };
   std::vector<std::vector<std::unique_ptr<Piece>>> resident(sources.size());
   for (std::size_t s = 0; s < sources.size(); ++s) {
-    if (!sources[s]->resident()) continue;
+    if (!sources[s] || !sources[s]->resident()) continue;
     const auto n_windows = static_cast<int64_t>(sources[s]->size());
     const int64_t piece_windows = piece_windows_of(*sources[s]);
     for (int64_t begin = 0; begin < n_windows; begin += piece_windows) {
@@ -297,11 +400,26 @@ TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const s
     optimizer.zero_grad();
     EpochTotals totals;
     for (std::size_t s = 0; s < sources.size(); ++s) {
+      if (!sources[s]) continue;
       run_sequence(s, totals);
       if (step_per_sequence && s + 1 < sources.size()) {
         take_step();
         optimizer.zero_grad();
       }
+    }
+    if (group) {
+      all_reduce_gradients(*group, trainable, first_step);
+      first_step = false;
+      const auto v = totals.validation.sums();
+      torch::Tensor sums = torch::tensor({totals.loss, totals.kl, totals.nll, totals.feat, v[0], v[1], v[2], v[3], v[4]},
+                                         torch::kFloat64);
+      group->all_reduce_sum(sums, "the all-reduce of the epoch's losses");
+      const auto* t = sums.data_ptr<double>();
+      totals.loss = t[0];
+      totals.kl = t[1];
+      totals.nll = t[2];
+      totals.feat = t[3];
+      totals.validation = ValidationAccumulator::from_sums({t[4], t[5], t[6], t[7], t[8]});
     }
     EpochRecord record;
     record.epoch = state.epochs_done + 1;
@@ -352,11 +470,28 @@ TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const s
     // finished run's model is (kept_epoch; use_kept_parameters).
     state.kept_epoch = last && keep_best && !state.best_parameters.empty() ? state.best_epoch : 0;
     const bool due = last || state.epochs_done % options_.checkpoint_every == 0;
-    state.sequence_rng_states.clear();
-    for (const auto& g : own_generators) state.sequence_rng_states.push_back(g.get_state());
-    if (!checkpoint.empty() && due) save_checkpoint(checkpoint, model_, &optimizer, generator_, state);
-    if (options_.on_epoch && !options_.on_epoch(record) && !last) {
-      if (!checkpoint.empty() && !due) save_checkpoint(checkpoint, model_, &optimizer, generator_, state);
+    const auto save = [&] {
+      gather_generator_states();
+      state.sequence_rng_states.clear();
+      for (const auto& g : own_generators) state.sequence_rng_states.push_back(g.get_state());
+      if (!checkpoint.empty() && writer) save_checkpoint(checkpoint, model_, &optimizer, generator_, state);
+    };
+    if (due) {
+      // Every rank must hold the same parameters; checked where they are saved.
+      if (group) {
+        group->check_same(distributed::tensors_hash(model_.module().parameters()),
+                          fmt::format("parameters after epoch {}", record.epoch));
+      }
+      save();
+    }
+    bool stop = options_.on_epoch && !options_.on_epoch(record) && !last;
+    if (group) {
+      torch::Tensor any = torch::tensor({stop ? 1.0 : 0.0}, torch::kFloat64);
+      group->all_reduce_max(any, "agreeing on stopping");
+      stop = any.item<double>() > 0;
+    }
+    if (stop) {
+      if (!due) save();
       result.stopped_by_caller = true;
       spdlog::info("training stopped by the caller at epoch {}", record.epoch);
       break;

@@ -5,6 +5,7 @@
 // requested device, so a model trained on a GPU loads on a CPU-only machine.
 #include <filesystem>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -63,6 +64,13 @@ nlohmann::json read_checkpoint_config(const std::filesystem::path& path);
 TrainingState load_checkpoint(const std::filesystem::path& path, SequenceModel& model,
                               torch::optim::Optimizer* optimizer, at::Generator* generator,
                               torch::Device device);
+
+// The same from a checkpoint's bytes (what rank 0 sends the other ranks of a
+// distributed run); `name` says where they came from in errors.
+nlohmann::json read_checkpoint_config_bytes(const std::string& bytes, const std::filesystem::path& name);
+TrainingState load_checkpoint_bytes(const std::string& bytes, const std::filesystem::path& name,
+                                    SequenceModel& model, torch::optim::Optimizer* optimizer,
+                                    at::Generator* generator, torch::Device device);
 
 // Puts state.best_parameters into `model` when the run kept its best epoch
 // (state.kept_epoch > 0); else leaves the model as it is.

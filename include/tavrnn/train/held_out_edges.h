@@ -5,6 +5,7 @@
 // from the graph the model is trained on (its encoder never sees them) and
 // every held-out pair is left out of the reconstruction loss, so how well the
 // decoder ranks them is a score no training step has looked at.
+#include <array>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -66,6 +67,10 @@ class ValidationAccumulator {
  public:
   void add(const std::vector<torch::Tensor>& mu, const std::vector<HeldOutPairs>& held_out);
   ValidationScores scores() const;
+  // Its running sums (loss, AUC, AP, pairs, windows), to add up the
+  // accumulators of several ranks; from_sums rebuilds one from their total.
+  std::array<double, 5> sums() const;
+  static ValidationAccumulator from_sums(const std::array<double, 5>& sums);
 
  private:
   double loss_sum_ = 0, auc_sum_ = 0, ap_sum_ = 0;

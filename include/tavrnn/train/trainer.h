@@ -8,6 +8,7 @@
 // depend on which others share the run or where they are computed.
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@
 #include "tavrnn/train/model_config.h"
 #include "tavrnn/train/training_data.h"
 #include "tavrnn/train/window_source.h"
+
+namespace tavrnn::distributed {
+class ProcessGroup;
+}
 
 namespace tavrnn::train {
 
@@ -65,6 +70,12 @@ struct TrainerOptions {
   // checkpoint of the epoch. The Python module's callback and Ctrl-C go
   // through it. Not part of the configuration (to_json).
   std::function<bool(const EpochRecord&)> on_epoch;
+  // Data-parallel training (docs/distributed.md): this process is one rank
+  // of `group` and trains the sequences distributed::sequence_owner gives
+  // it; the ranks add up their gradients and sums each epoch, so every rank
+  // holds the parameters a single process would (to rounding). Rank 0
+  // writes the checkpoints. Null or one rank: alone. Not part of to_json.
+  std::shared_ptr<distributed::ProcessGroup> group;
 
   nlohmann::json to_json() const;
   // `monitor` with "auto" resolved; Error for an unknown name.
@@ -96,7 +107,9 @@ class Trainer {
                      const nlohmann::json& provenance = {});
   // One model over several sequences (same feature width and history node,
   // any unit and window counts). The first sequence draws from generator()
-  // as a lone one does, so one sequence here trains exactly as above.
+  // as a lone one does, so one sequence here trains exactly as above. With
+  // a group of several ranks, the sequences another rank trains are null
+  // here (every rank passes the same count).
   TrainingResult fit(const std::vector<WindowSource*>& sequences, const std::filesystem::path& checkpoint,
                      bool resume, const nlohmann::json& provenance = {});
 
