@@ -309,13 +309,14 @@ TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const s
   const auto gather_generator_states = [&] {
     if (!group) return;
     const torch::Tensor first = generator_.get_state();
-    torch::Tensor states = torch::zeros({static_cast<int64_t>(sources.size()), first.numel()}, torch::kFloat64);
+    // Bytes summed with zeros from the ranks that do not own a row: exact.
+    torch::Tensor states = torch::zeros({static_cast<int64_t>(sources.size()), first.numel()}, torch::kUInt8);
     for (std::size_t s = 0; s < sources.size(); ++s) {
-      if (mine(s)) states[static_cast<int64_t>(s)].copy_(generator_of(s).get_state().to(torch::kFloat64));
+      if (mine(s)) states[static_cast<int64_t>(s)].copy_(generator_of(s).get_state());
     }
     group->all_reduce_sum(states, "gathering the generators' states");
     for (std::size_t s = 0; s < sources.size(); ++s) {
-      generator_of(s).set_state(states[static_cast<int64_t>(s)].to(torch::kUInt8).contiguous());
+      generator_of(s).set_state(states[static_cast<int64_t>(s)].contiguous());
     }
   };
   bool first_step = true;
