@@ -30,9 +30,13 @@ void register_run(CLI::App& app, Action& action) {
         options->print = [](const std::string& text) { std::cout << text << std::flush; };
         const auto result = pipeline::run_pipeline(run_config, *options);
         const auto& out = result.directory;
+        std::error_code ec;
+        // A run over several recordings has no report (one recording's pages).
+        const std::string report = std::filesystem::exists(out.report(), ec) ? "report: " + out.report().string() + "\n"
+                                                                             : "";
         return pipeline::run_headline(out) +
-               fmt::format("\nall stages done; outputs in {} (stage record: {})\nreport: {}\n", out.root().string(),
-                           out.record().string(), out.report().string());
+               fmt::format("\nall stages done; outputs in {} (stage record: {})\n{}", out.root().string(),
+                           out.record().string(), report);
       });
     };
   });

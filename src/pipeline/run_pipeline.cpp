@@ -11,6 +11,7 @@
 #include "tavrnn/io/atomic_file.h"
 #include "tavrnn/io/file_hash.h"
 #include "tavrnn/pipeline/compare_grid.h"
+#include "tavrnn/pipeline/shared_fit.h"
 #include "tavrnn/pipeline/stage_ledger.h"
 #include "tavrnn/pipeline/stages.h"
 #include "tavrnn/report/figure_manifest.h"
@@ -60,6 +61,11 @@ class StagePlanner {
   std::vector<Stage> plan();
 
  private:
+  // Several recordings ([simulate] animals > 1, or [recording] paths = [...]):
+  // graphs of each, one shared model, the cross-recording evaluation.
+  std::vector<Stage> plan_several(std::vector<Stage> stages, const std::vector<fs::path>& recordings,
+                                  const std::vector<std::string>& names, const std::vector<fs::path>& reader_inputs,
+                                  const std::vector<std::string>& reader_args);
   // Sets the section's keys on `table`; returns them as command-line
   // arguments with input paths made relative to the config, the pipeline's
   // seed added when the section has none. Paths read go into `inputs`.
@@ -148,11 +154,55 @@ std::vector<Stage> StagePlanner::plan() {
     recording_.path = out_.recording();
     std::vector<fs::path> inputs;
     auto args = apply("simulate", simulate_options(simulate_), true, inputs);
+    if (simulate_.animals > 1) {
+      args.insert(args.end(), {"--out", out_.recordings_dir().string()});
+      std::vector<fs::path> recordings, outputs;
+      std::vector<std::string> names;
+      for (std::size_t k = 1; k <= simulate_.animals; ++k) {
+        names.push_back(fmt::format("animal{}", k));
+        recordings.push_back(out_.recordings_dir() / (names.back() + ".npz"));
+        outputs.push_back(recordings.back());
+        outputs.push_back(out_.recordings_dir() / (names.back() + "_ground_truth.json"));
+      }
+      stages.push_back({"simulate", args, inputs, outputs,
+                        [this](bool) { return run_simulate_animals(simulate_, out_.recordings_dir()); }});
+      return plan_several(std::move(stages), recordings, names, {}, {});
+    }
     args.insert(args.end(), {"--out", out_.recording().string()});
     stages.push_back({"simulate", args, inputs, {out_.recording(), out_.ground_truth()},
                       [this](bool) { return run_simulate(simulate_, out_.recording(), out_.ground_truth()); }});
   } else {
     const auto path = config_.value("recording", "path");
+    if (const auto paths = config_.value("recording", "paths")) {
+      if (path) {
+        throw Error(fmt::format("config {}: [recording] has both `path` (one recording) and `paths` (several); "
+                                "keep one",
+                                config_.file.string()));
+      }
+      std::vector<fs::path> recordings;
+      std::size_t begin = 0;
+      while (begin <= paths->size()) {
+        const auto end = std::min(paths->find(',', begin), paths->size());
+        recordings.push_back(config_.resolve_input(paths->substr(begin, end - begin)));
+        begin = end + 1;
+      }
+      for (const auto& r : recordings) {
+        std::error_code ec;
+        if (!fs::exists(r, ec)) {
+          throw Error(fmt::format("config {}: [recording] paths: {} does not exist", config_.file.string(),
+                                  r.string()));
+        }
+      }
+      const auto names = sequence_names(recordings, config_.value("recording", "names").value_or(""));
+      std::vector<fs::path> inputs;
+      auto args = apply("recording", recording_options(recording_), false, inputs, {"paths", "names"});
+      return plan_several(std::move(stages), recordings, names, inputs, args);
+    }
+    if (config_.value("recording", "names")) {
+      throw Error(fmt::format("config {}: [recording] names: names the files of `paths = [...]` (several "
+                              "recordings); one `path` needs none",
+                              config_.file.string()));
+    }
     if (!path) {
       throw Error(fmt::format("config {}: [recording] needs `path = \"FILE\"` (the recording to read)",
                               config_.file.string()));
@@ -258,6 +308,73 @@ std::vector<Stage> StagePlanner::plan() {
   return stages;
 }
 
+std::vector<Stage> StagePlanner::plan_several(std::vector<Stage> stages, const std::vector<fs::path>& recordings,
+                                              const std::vector<std::string>& names,
+                                              const std::vector<fs::path>& reader_inputs,
+                                              const std::vector<std::string>& reader_args) {
+  if (recordings.size() < 2) {
+    throw Error(fmt::format("config {}: several recordings need at least two (found {})", config_.file.string(),
+                            recordings.size()));
+  }
+  for (const char* section : {"compare", "figures", "report"}) {
+    if (config_.has_section(section)) {
+      throw Error(fmt::format("config {}: [{}] draws one recording's run; a run over several recordings has "
+                              "graphs, fit and evaluate (docs/pipeline.md)",
+                              config_.file.string(), section));
+    }
+  }
+  std::vector<fs::path> graphs;
+  for (const auto& name : names) graphs.push_back(out_.sequence_graphs(name));
+  {
+    std::vector<fs::path> inputs = recordings;
+    inputs.insert(inputs.end(), reader_inputs.begin(), reader_inputs.end());
+    std::vector<std::string> args;
+    for (const auto& r : recordings) args.push_back(r.string());
+    args.insert(args.end(), reader_args.begin(), reader_args.end());
+    auto g = apply("graphs", graphs_options(graphs_), true, inputs);
+    args.insert(args.end(), g.begin(), g.end());
+    args.insert(args.end(), {"--out", (out_.root() / "graphs").string()});
+    stages.push_back({"graphs", args, inputs, graphs, [this, recordings, graphs](bool) {
+                        std::string lines;
+                        for (std::size_t k = 0; k < recordings.size(); ++k) {
+                          RecordingSettings one = recording_;
+                          one.path = recordings[k];
+                          lines += run_graphs(one, graphs_, graphs[k]);
+                        }
+                        return lines;
+                      }});
+  }
+  const RunDirectory fit = out_.fit();
+  const bool separate = config_.value("fit", "separate").value_or("false") == "true";
+  {
+    std::vector<fs::path> inputs = graphs;
+    std::vector<std::string> args;
+    for (const auto& g : graphs) args.push_back(g.string());
+    auto f = apply("fit", fit_options(fit_), true, inputs, {"separate"});
+    args.insert(args.end(), f.begin(), f.end());
+    if (separate) args.push_back("--separate");
+    args.insert(args.end(), {"--names", fmt::format("{}", fmt::join(names, ",")), "--out", fit.root().string()});
+    std::vector<fs::path> outputs = {fit.checkpoint(), fit.training_log(), fit.record()};
+    for (const auto& name : names) outputs.push_back(fit.sequence_embeddings(name));
+    stages.push_back({"fit", args, inputs, outputs, [this, fit, graphs, names, separate](bool resume) {
+                        FitSettings settings = fit_;
+                        settings.trainer.progress = true;
+                        return run_fit_shared(graphs, names, settings, fit,
+                                              resume ? ExistingModel::Resume : ExistingModel::Overwrite, separate);
+                      }});
+  }
+  {
+    std::vector<fs::path> inputs = {fit.record()};
+    for (const auto& name : names) inputs.push_back(fit.sequence_embeddings(name));
+    std::vector<std::string> args = {fit.root().string()};
+    auto e = apply("evaluate", evaluate_options(evaluate_), true, inputs);
+    args.insert(args.end(), e.begin(), e.end());
+    stages.push_back({"evaluate", args, inputs, {fit.metrics()},
+                      [this, fit](bool) { return run_evaluate_shared(fit, evaluate_); }});
+  }
+  return stages;
+}
+
 // A figures manifest among a stage's files stands for itself and every file
 // it lists (a redrawn figure changes the report; a deleted one reruns figures).
 std::vector<fs::path> with_manifest_files(const std::vector<fs::path>& files) {
@@ -289,6 +406,16 @@ std::string run_headline(const RunDirectory& run) {
   const auto m = nlohmann::json::parse(io::read_file_bytes(metrics_path), nullptr, false);
   if (!m.is_object()) return {};
   std::string text = "\n== headline (" + metrics_path.string() + ")\n";
+  if (m.contains("shared")) {  // several recordings: decoding across them
+    for (const char* model : {"shared", "separate"}) {
+      const auto d = m.value(nlohmann::json::json_pointer("/" + std::string(model) + "/decoding"), nlohmann::json());
+      if (!d.is_object() || !d.contains("mean_accuracy")) continue;
+      text += fmt::format("  leave-one-recording-out decoding, {} model{}: accuracy {:.3f} (balanced {:.3f})\n",
+                          model, std::string(model) == "shared" ? "" : "s fitted alone",
+                          d.value("mean_accuracy", 0.0), d.value("mean_balanced_accuracy", 0.0));
+    }
+    return text;
+  }
   const auto lr = m.value("/decoding/logistic_regression"_json_pointer, nlohmann::json());
   if (lr.is_object()) {
     text += fmt::format("  decoding accuracy (logistic regression, held out): {}   shuffled labels: {}\n",

@@ -217,6 +217,78 @@ def bad_configs_say_what_and_where():
     expect_one_line_error(["run", CONFIG, "--out", path("other")], ["run.json", "not a `tavrnn run` record"])
 
 
+SEVERAL = """
+seed = 3
+
+[simulate]
+preset = "dishbrain-like"
+animals = 3
+units = 30
+
+[graphs]
+windows = "sliding:2min:1min"
+theta = 0.6
+history-node = true
+features = "descriptors"
+
+[fit]
+epochs = 4
+separate = true
+
+[evaluate]
+folds = 3
+"""
+
+
+def several_recordings_one_model():
+    config = write("configs/several.toml", SEVERAL)
+    proc = run(config, "--out", path("study"))
+    names = ("animal1", "animal2", "animal3")
+    r = record(path("study"))
+    assert set(r["stages"]) == {"simulate", "graphs", "fit", "evaluate"}, r["stages"].keys()
+    for n in names:
+        for f in (f"recordings/{n}.npz", f"graphs/{n}.npz", f"fit/embeddings/{n}.npz", f"fit/separate/{n}/model.pt"):
+            assert os.path.isfile(path("study", f)), f"missing {f}"
+    metrics = json.load(open(path("study", "fit", "metrics.json")))
+    assert set(metrics["sequences"]) == set(names), metrics.keys()
+    assert "leave-one-recording-out decoding, shared model" in proc.stdout, proc.stdout
+    assert "report:" not in proc.stdout, proc.stdout
+    # The stages are the commands: by hand, the same bytes.
+    run_tavrnn("simulate", "--preset", "dishbrain-like", "--animals", "3", "--units", "30", "--seed", "3", "--out",
+               path("study_by_hand", "recordings"))
+    for n in names:
+        run_tavrnn("graphs", path("study_by_hand", "recordings", f"{n}.npz"), "--windows", "sliding:2min:1min",
+                   "--theta", "0.6", "--history-node", "--features", "descriptors", "--seed", "3",
+                   "--out", path("study_by_hand", "graphs", f"{n}.npz"))
+    run_tavrnn("--threads", "1", "fit", *(path("study_by_hand", "graphs", f"{n}.npz") for n in names), "--epochs", "4",
+               "--seed", "3", "--out", path("study_by_hand", "fit"))
+    for n in names:
+        a = np.load(path("study", "fit", "embeddings", f"{n}.npz"))
+        b = np.load(path("study_by_hand", "fit", "embeddings", f"{n}.npz"))
+        assert np.array_equal(a["mu"], b["mu"]), n
+    proc = run(config, "--out", path("study"))
+    assert all("up to date" in l for l in stage_lines(proc)), stage_lines(proc)
+    # Your own files: paths relative to the config, names given.
+    listed = write("study_files/files.toml", f"""
+out = "{path('study_files', 'out')}"
+[recording]
+paths = ["../study/recordings/animal1.npz", "../study/recordings/animal2.npz"]
+names = ["first", "second"]
+[graphs]
+windows = "sliding:2min:1min"
+features = "descriptors"
+[fit]
+epochs = 2
+""")
+    run(listed)
+    for n in ("first", "second"):
+        assert os.path.isfile(path("study_files", "out", "fit", "embeddings", f"{n}.npz")), n
+    bad = write("study_files/bad.toml", SEVERAL + "[report]\n")
+    expect_one_line_error(["run", bad, "--out", path("study_bad")], ["[report]", "several recordings"])
+    bad = write("study_files/bad2.toml", SEVERAL.replace("animals = 3", "animals = 1"))
+    expect_one_line_error(["run", bad, "--out", path("study_bad2")], ["[fit] separate", "unknown key"])
+
+
 check("the whole pipeline writes every stage's outputs and run.json", whole_pipeline)
 check("a rerun skips every stage and touches nothing", rerun_skips_everything)
 check("a changed fit setting reruns fit and evaluate only", changed_setting_reruns_downstream_only)
@@ -226,5 +298,7 @@ check("[compare] runs the grid with the run's graphs and recording", compare_sta
 check("a run killed inside fit resumes to the uninterrupted numbers", killed_fit_resumes)
 check("[recording] path is relative to the config, from any folder", recording_relative_to_config)
 check("bad configs: one line naming the file and the key", bad_configs_say_what_and_where)
+check("several recordings: simulated animals or listed files, one model, the commands' bytes",
+      several_recordings_one_model)
 workdir.cleanup()
 checks.finish()

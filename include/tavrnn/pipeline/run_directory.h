@@ -52,6 +52,12 @@ class RunDirectory {
   std::filesystem::path recording() const { return root_ / "recording.npz"; }
   std::filesystem::path ground_truth() const { return root_ / "ground_truth.json"; }
   std::filesystem::path graphs() const { return root_ / "graphs.npz"; }
+  // A run over several recordings: OUT/recordings/ (simulated animals) and
+  // OUT/graphs/NAME.npz; the shared model in OUT/fit/.
+  std::filesystem::path recordings_dir() const { return root_ / "recordings"; }
+  std::filesystem::path sequence_graphs(const std::string& name) const {
+    return root_ / "graphs" / (name + ".npz");
+  }
   RunDirectory fit() const { return RunDirectory(root_ / "fit"); }
   RunDirectory compare() const { return RunDirectory(root_ / "compare"); }
 
