@@ -87,6 +87,29 @@ def launched_ranks_equal_one_process():
               os.listdir(out))
 
 
+def two_machines_on_loopback():
+    """--nnodes 2: two launch commands of one rank each, one per "machine", meeting at one port."""
+    out = path("machines")
+    port = str(free_port())
+    common = ["--nnodes", "2", "--master-addr", "127.0.0.1", "--master-port", port]
+    machine1 = subprocess.Popen([os.environ["TAVRNN_CLI"], "launch", "-n", "1", *common, "--node-rank", "1", "--",
+                                 *fit_arguments(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = run("launch", "-n", "1", *common, "--node-rank", "0", "--", *fit_arguments(out))
+    stdout, stderr = machine1.communicate(timeout=300)
+    check("two machines: machine 1's rank took part", machine1.returncode == 0 and "rank 1 of 2" in stdout,
+          stdout + stderr)
+    difference = largest_relative_difference(out, path("single"))
+    print(f"--nnodes 2 (1 + 1 ranks): embeddings' largest relative difference from one process {difference:.3g}")
+    check("two machines: embeddings equal one process's to 1e-9", difference < 1e-9, (difference, proc.stderr))
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def children_of(pid):
     found = {}
     for entry in os.listdir("/proc"):
@@ -152,6 +175,7 @@ def unreachable_store_is_a_clear_error():
 
 setup()
 launched_ranks_equal_one_process()
+two_machines_on_loopback()
 killed_rank_stops_the_others_and_the_run_resumes_on_three()
 unreachable_store_is_a_clear_error()
 checks.finish()
