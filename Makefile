@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_JOBS ?= 2
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps configure build test demo bench python clean
+.PHONY: all deps configure build test demo bench python fuzz clean
 
 all: build
 
@@ -28,6 +28,12 @@ demo: build
 
 python: build
 	@scripts/python-env.sh $(BUILD_DIR)
+
+# Every reader's libFuzzer target for FUZZ_SECONDS each (docs/reliability.md).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@fuzz/build.sh build-fuzz
+	@fuzz/run.sh --build build-fuzz --seconds $(FUZZ_SECONDS)
 
 bench: build
 	@scripts/run-benchmarks.sh $(BUILD_DIR)

@@ -2,9 +2,12 @@
 # One model over several recordings against a model per recording
 # (docs/evaluation.md, "Several recordings"): leave-one-out decoding of the
 # population embeddings (history node), shared vs each fitted alone.
-#   bench/shared_models.sh --build build --out OUT [--study animals|mea] [--seeds "1 2 3"]
+#   bench/shared_models.sh --build build --out OUT [--study animals|hippocampus|mea] [--seeds "1 2 3"]
 # animals: simulate --preset dishbrain-like --animals 4 --units 200 per
 #   study seed; sliding 2 min / 1 min windows, theta 0.6, descriptors.
+# hippocampus: simulate --preset hippocampus-like --animals 4 --duration 300
+#   per study seed; 2 s windows labelled track end vs middle, theta 0.3,
+#   descriptors, default epochs (early stopping), one thread.
 # mea: the 28 real MEA recordings of ../shared/data/g2chvc-mea read from
 #   their upstream HDF5 files, each labelled untreated or APV (--label),
 #   60 s windows, theta 0.5, descriptors; cultures left out together
@@ -45,6 +48,19 @@ if [[ "$study" == animals ]]; then
     "$tavrnn" -q fit "$dir"/graphs/animal{1,2,3,4}.npz --out "$dir/run" --epochs 60 --seed "$seed" --separate > /dev/null
     "$tavrnn" -q evaluate "$dir/run" --folds 3 --neighbors 1 > /dev/null
     echo "dishbrain-like x 4 animals, study seed $seed: $(summary "$dir/run")"
+  done
+elif [[ "$study" == hippocampus ]]; then
+  for seed in $seeds; do
+    dir="$out/hippocampus_seed$seed"
+    "$tavrnn" -q simulate --preset hippocampus-like --animals 4 --duration 300 --seed "$seed" --out "$dir/recordings" > /dev/null
+    for k in 1 2 3 4; do
+      "$tavrnn" -q graphs "$dir/recordings/animal$k.npz" --windows sliding:2s:2s \
+        --behaviour-labels 'end:0%:15%,middle:35%:65%,end:85%:100%]' --theta 0.3 --history-node \
+        --features descriptors --out "$dir/graphs/animal$k.npz" > /dev/null
+    done
+    "$tavrnn" -q --threads 1 fit "$dir"/graphs/animal{1,2,3,4}.npz --out "$dir/run" --seed "$seed" --separate > /dev/null
+    "$tavrnn" -q evaluate "$dir/run" --folds 3 > /dev/null
+    echo "hippocampus-like x 4 animals, end vs middle, study seed $seed: $(summary "$dir/run")"
   done
 else
   data="$here/../../shared/data/g2chvc-mea/h5"

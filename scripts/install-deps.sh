@@ -7,6 +7,7 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   g++ make cmake pkg-config ccache
+  clang libclang-rt-14-dev # libFuzzer and the sanitizers (fuzz/, `make fuzz`, the fuzz smoke test)
   # libraries (found with CMake find_package)
   libtorch-dev            # LibTorch: tensors, autograd, torch::nn, torch::optim
   libgloo-dev             # Gloo's headers, for LibTorch's c10d::ProcessGroupGloo (training over several processes)

@@ -322,7 +322,9 @@ void for_each_row_of_file(const std::filesystem::path& path, const std::string& 
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("reading {}: cannot open: {}", origin, std::strerror(errno)));
   CsvParser parser(origin, ',', sink);
-  std::string chunk(chunk_bytes, '\0');
+  // A small file gets a buffer of its size, not the whole chunk.
+  const auto size = std::filesystem::file_size(path, ec);
+  std::string chunk(ec ? chunk_bytes : std::max<std::size_t>(1, std::min<std::size_t>(chunk_bytes, size + 1)), '\0');
   while (in && !(done && *done)) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     const auto n = static_cast<std::size_t>(in.gcount());

@@ -44,12 +44,25 @@ std::string describe_open_error(zip_error_t* error) {
 
 // Reads one member to the end: libzip checks the CRC only once the last
 // byte has been read, so a damaged member is reported, not returned.
-std::string read_member(zip_t* archive, zip_uint64_t index, const std::string& origin) {
+std::string read_member(zip_t* archive, zip_uint64_t index, const std::string& origin, zip_uint64_t archive_bytes) {
   zip_stat_t stat;
   zip_stat_init(&stat);
   if (zip_stat_index(archive, index, 0, &stat) != 0) {
     throw Error(
         fmt::format("reading {}: cannot stat the member: {}", origin, zip_strerror(archive)));
+  }
+  // A forged size is refused before anything is allocated: a member's
+  // compressed bytes lie inside the archive, and deflate expands at most
+  // 1,032-fold, so a member holds at most 1,032 times the smaller of its
+  // compressed size and the archive's size.
+  const bool has_size = (stat.valid & ZIP_STAT_SIZE) != 0;
+  const zip_uint64_t compressed =
+      (stat.valid & ZIP_STAT_COMP_SIZE) != 0 ? std::min<zip_uint64_t>(stat.comp_size, archive_bytes) : archive_bytes;
+  const zip_uint64_t most = compressed * 1032 + 1024;
+  if (has_size && stat.size > most) {
+    throw Error(fmt::format("reading {}: the member claims {} bytes, more than its {} compressed bytes can hold "
+                            "(at most {}): a damaged or forged archive",
+                            origin, stat.size, compressed, most));
   }
   std::unique_ptr<zip_file_t, FileCloser> file(zip_fopen_index(archive, index, 0));
   if (!file) {
@@ -57,17 +70,9 @@ std::string read_member(zip_t* archive, zip_uint64_t index, const std::string& o
         fmt::format("reading {}: cannot open the member: {}", origin, zip_strerror(archive)));
   }
   std::string bytes;
-  // The declared size sizes the allocation, up to a bound a forged size
-  // cannot pass: deflate expands at most 1,032-fold, so a member holds at
-  // most 1,032 times its compressed bytes (and never less than 64 MiB is
-  // allowed). Growing by doubling instead cost a 2 GB member four copies.
-  const bool has_size = (stat.valid & ZIP_STAT_SIZE) != 0;
-  if (has_size) {
-    zip_uint64_t bound = zip_uint64_t{1} << 26;
-    if ((stat.valid & ZIP_STAT_COMP_SIZE) != 0 && stat.comp_size < (zip_uint64_t{1} << 40))
-      bound = std::max<zip_uint64_t>(bound, stat.comp_size * 1032);
-    bytes.reserve(static_cast<std::size_t>(std::min<zip_uint64_t>(stat.size, bound)));
-  }
+  // The declared size (checked above) sizes the allocation: growing by
+  // doubling instead cost a 2 GB member four copies.
+  if (has_size) bytes.reserve(static_cast<std::size_t>(stat.size));
   char chunk[1 << 16];
   while (true) {
     const zip_int64_t n = zip_fread(file.get(), chunk, sizeof chunk);
@@ -148,7 +153,7 @@ NpzArrays read_npz(const std::filesystem::path& path) {
     if (arrays.count(key) != 0) {
       throw Error(fmt::format("reading {}: expected one member '{}', found several", name, member));
     }
-    arrays.emplace(key, parse_npy(read_member(archive.get(), index, origin), origin));
+    arrays.emplace(key, parse_npy(read_member(archive.get(), index, origin, bytes.size()), origin));
   }
   return arrays;
 }
@@ -157,6 +162,7 @@ struct NpzReader::Impl {
   std::filesystem::path path;
   std::shared_ptr<zip_t> archive;
   std::map<std::string, zip_uint64_t> members;  // key -> index
+  zip_uint64_t bytes = 0;                        // the file's size
 
   zip_uint64_t index(const std::string& key) const {
     const auto found = members.find(key);
@@ -172,6 +178,7 @@ NpzReader::NpzReader(const std::filesystem::path& path) : impl_(std::make_unique
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) throw Error(fmt::format("reading {}: cannot open: {}", name, ec.message()));
   if (size == 0) throw Error(fmt::format("reading {}: empty file, expected an .npz (zip) archive", name));
+  impl_->bytes = size;
   int code = 0;
   zip_t* raw = zip_open(name.c_str(), ZIP_RDONLY, &code);
   if (raw == nullptr) {
@@ -214,7 +221,7 @@ bool NpzReader::has(const std::string& key) const { return impl_->members.count(
 
 NdArray NpzReader::read(const std::string& key) const {
   const std::string origin = fmt::format("{}: array '{}'", impl_->path.string(), key);
-  return parse_npy(read_member(impl_->archive.get(), impl_->index(key), origin), origin);
+  return parse_npy(read_member(impl_->archive.get(), impl_->index(key), origin, impl_->bytes), origin);
 }
 
 NpyReader NpzReader::stream(const std::string& key) const {

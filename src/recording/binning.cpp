@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "tavrnn/util/error.h"
+#include "tavrnn/util/memory_limit.h"
 
 namespace tavrnn {
 namespace {
@@ -200,6 +201,9 @@ SpikeBinner::SpikeBinner(std::size_t n_units, const BinningOptions& options,
   // last bin, which is then closed. Adding a bin instead would make 10 s of
   // spikes ending at exactly 10.0 s give 401 bins at 25 ms, not 400.
   n_bins_ = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(exact_bins - kBinTolerance)));
+  check_memory_need(static_cast<double>(n_units) * static_cast<double>(n_bins_),
+                    fmt::format("{}: binning {} units from {} s to {} s at {} s ({} bins; are the times in seconds?)",
+                                origin, n_units, start, stop, w, n_bins_));
   start_ = start;
   stop_ = stop;
   bin_width_ = w;

@@ -271,3 +271,28 @@ TEST(LabelledRanges, MalformedPieceIsNamedInTheError) {
 
 }  // namespace
 }  // namespace tavrnn
+
+namespace tavrnn {
+namespace {
+
+// A range whose counts would not fit is refused before anything is
+// allocated (found by fuzz/csv_spikes_fuzzer: a spike 28 years in).
+TEST(Binning, CountsBeyondTheMemoryLimitAreAClearError) {
+  ::setenv("TAVRNN_MEMORY_LIMIT_MB", "64", 1);
+  BinningOptions options;
+  options.bin_width_s = 1.0;
+  const std::string message = error_of([&] {
+    bin_spike_trains(SpikeTrains{{"a", "b", "c"}, {{0.5}, {1.0}, {888888888.0}}}, options, "spikes.csv");
+  });
+  ::unsetenv("TAVRNN_MEMORY_LIMIT_MB");
+  for (const char* part : {"spikes.csv", "binning 3 units", "888888888 bins", "seconds?", "2.7 GB",
+                           "memory limit of 67 MB", "TAVRNN_MEMORY_LIMIT_MB"}) {
+    EXPECT_NE(message.find(part), std::string::npos) << part << " not in: " << message;
+  }
+  // The same recording within the limit bins as before.
+  options.stop_s = 10.0;
+  EXPECT_EQ(bin_spike_trains(SpikeTrains{{"a"}, {{0.5}}}, options, "spikes.csv").n_bins(), 10u);
+}
+
+}  // namespace
+}  // namespace tavrnn

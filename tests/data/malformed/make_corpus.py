@@ -74,6 +74,14 @@ def main():
               {"counts": counts(), "labels": np.zeros(99, dtype=np.int64), "bin_width_s": width})
     write_bytes("empty.npz", b"")
     write_bytes("not_a_zip.npz", b"this is a text file, not a zip archive\n")
+    # A stored member whose headers claim 4 GB (found by fuzz/npz_fuzzer:
+    # the reader once reserved the claimed size before reading anything).
+    write_npz("forged_member_size.npz", {"counts": counts(), "bin_width_s": width})
+    data = bytearray(open(path("forged_member_size.npz"), "rb").read())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        data[at + offset:at + offset + 4] = (0xF0000000).to_bytes(4, "little")
+    write_bytes("forged_member_size.npz", bytes(data))
 
     write_bytes("empty.csv", b"")
     # Unit 0's third spike (line 5) comes before its second: the CLI reads
