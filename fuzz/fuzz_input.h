@@ -21,7 +21,7 @@ inline std::filesystem::path input_file(const char* extension) {
 }
 
 inline std::filesystem::path write_input(const uint8_t* data, std::size_t size, const char* extension) {
-  static const std::filesystem::path path = input_file(extension);
+  const std::filesystem::path path = input_file(extension);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   return path;

@@ -29,6 +29,7 @@ for name in "${targets[@]}"; do
     npy) dict="$here/npy.dict" ;;
     npz) dict="$here/npz.dict" ;;
     csv_*) dict="$here/csv.dict" ;;
+    run_config) dict="$here/toml.dict" ;;
   esac
   mkdir -p "$work/$name/corpus" "$work/$name/artifacts"
   log="$work/$name/log.txt"

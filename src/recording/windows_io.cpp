@@ -17,8 +17,11 @@ std::size_t to_bin(double value, double scale_to_bins, const std::string& origin
                    const std::string& column) {
   const double bins = value * scale_to_bins;
   const double rounded = std::round(bins);
-  if (!std::isfinite(bins) || bins < 0 || std::abs(bins - rounded) > 1e-6 * std::max(1.0, rounded)) {
-    throw Error(fmt::format("reading {} line {}: column '{}': expected a whole bin index >= 0, "
+  // Beyond 2^53 bins a double holds no whole numbers apart (and no recording
+  // comes near): refused rather than cast out of range.
+  if (!std::isfinite(bins) || bins < 0 || rounded > 9007199254740992.0 ||
+      std::abs(bins - rounded) > 1e-6 * std::max(1.0, rounded)) {
+    throw Error(fmt::format("reading {} line {}: column '{}': expected a whole bin index >= 0 (at most 2^53), "
                             "found {}",
                             origin, line, column, value));
   }

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -40,6 +42,22 @@ TEST(ParseWindowPlan, ExplicitRangesFromAFileWhosePathHasAColon) {
   const WindowPlan p = parse_window_plan(labelled(100), "explicit:" + path.string());
   ASSERT_EQ(p.size(), 2u);
   EXPECT_EQ(p.windows()[1].ranges[0].end, 5u);
+  std::filesystem::remove(path);
+}
+
+// Found by fuzz/csv_windows_fuzzer: 1e308 was cast to a bin index (UB).
+TEST(ParseWindowPlan, ExplicitRangesBeyondAnyBinIndexAreAClearError) {
+  const auto path = std::filesystem::temp_directory_path() / ("tavrnn-huge-windows-" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(path) << "1e308,1\n0.5,1.5\n";
+  try {
+    read_window_ranges(path.string(), 0.025);
+    ADD_FAILURE() << "read 1e308 as a bin index";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("line 1: column 'start': expected a whole bin index >= 0 (at most 2^53), "
+                                         "found 1e+308"),
+              std::string::npos)
+        << e.what();
+  }
   std::filesystem::remove(path);
 }
 
