@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "tavrnn/util/error.h"
+#include "tavrnn/util/memory_limit.h"
 
 namespace tavrnn::io {
 namespace fs = std::filesystem;
@@ -76,6 +77,36 @@ std::size_t element_count(const matvar_t* v) {
   std::size_t n = 1;
   for (int i = 0; i < v->rank; ++i) n *= v->dims[i];
   return n;
+}
+
+// The bytes a variable's header declares for its own data (in doubles: a
+// forged header's product of dimensions need not fit in an integer). The
+// elements of cells and structs are read, and allocated, one at a time.
+double declared_bytes(const matvar_t* v) {
+  double n = 1;
+  for (int k = 0; k < v->rank; ++k) n *= static_cast<double>(v->dims[k]);
+  const bool containers = v->class_type == MAT_C_CELL || v->class_type == MAT_C_STRUCT;
+  const std::size_t size = containers ? sizeof(matvar_t*) : Mat_SizeOfClass(v->class_type);
+  return n * static_cast<double>(size > 0 ? size : 1);
+}
+
+// Reads `name` after checking what its header declares against what the
+// file can hold (deflate expands at most 1,032-fold) and the memory limit,
+// so that a forged size is an error before libmatio allocates it.
+matvar_t* read_checked(mat_t* file, const std::string& name, const fs::path& path) {
+  MatVar info{Mat_VarReadInfo(file, name.c_str())};
+  if (info) {
+    std::error_code ec;
+    const double file_bytes = static_cast<double>(fs::file_size(path, ec));
+    const double declared = declared_bytes(info.get());
+    if (!ec && declared > file_bytes * 1032 + 4096) {
+      throw Error(fmt::format("reading {}: variable '{}' declares {:.0f} bytes of data, more than a {:.0f}-byte "
+                              "file can hold: a damaged or forged file",
+                              path.string(), name, declared, file_bytes));
+    }
+    check_memory_need(declared, fmt::format("reading {}: variable '{}'", path.string(), name));
+  }
+  return Mat_VarRead(file, name.c_str());
 }
 
 std::string describe(const matvar_t* v) {
@@ -236,7 +267,7 @@ MatActivity read_mat_activity(const fs::path& path, const MatSelection& selectio
   const std::string selected = choose_variable(path, selection.variable);
   const std::vector<std::string> parts = split_dots(selected);
   MatFile file = open_mat(path);
-  MatVar root{Mat_VarRead(file.get(), parts[0].c_str())};
+  MatVar root{read_checked(file.get(), parts[0], path)};
   if (!root) {
     std::string listed;
     for (const auto& v : list_mat(path)) listed += (listed.empty() ? "" : "; ") + v.to_text();
@@ -320,7 +351,7 @@ MatActivity read_mat_activity(const fs::path& path, const MatSelection& selectio
 std::vector<std::string> read_mat_text_values(const fs::path& path, const std::string& variable) {
   const std::string origin = fmt::format("reading {}", path.string());
   MatFile file = open_mat(path);
-  MatVar v{Mat_VarRead(file.get(), variable.c_str())};
+  MatVar v{read_checked(file.get(), variable, path)};
   if (!v) throw Error(fmt::format("{}: expected a variable '{}', found none", origin, variable));
   const std::size_t n = element_count(v.get());
   std::vector<std::string> text;
