@@ -2,7 +2,7 @@
 // The most memory one array that an input's numbers size (counts spanning
 // the recording's time range, a matrix an input declares) may take: the
 // machine's physical memory, or TAVRNN_MEMORY_LIMIT_MB when set (a shared
-// node's share; the fuzzers set 512). An input that needs more is refused
+// node's share; the fuzzers set 64). An input that needs more is refused
 // with a clear error before anything is allocated, instead of the process
 // being killed part-way.
 #include <cstdint>
