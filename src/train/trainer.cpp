@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include "tavrnn/distributed/process_group.h"
+#include "tavrnn/io/atomic_file.h"
 #include "tavrnn/util/error.h"
 #include "tavrnn/util/progress.h"
 #include "tavrnn/train/held_out_edges.h"
@@ -108,14 +107,6 @@ std::vector<torch::Tensor> snapshot(torch::nn::Module& module) {
   std::vector<torch::Tensor> copies;
   for (const auto& p : module.parameters()) copies.push_back(p.detach().clone());
   return copies;
-}
-
-std::string read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("reading checkpoint {}: cannot open it", path.string()));
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 // Sums every rank's gradients into each rank's .grad: one flat all-reduce.
@@ -261,7 +252,7 @@ TrainingResult Trainer::fit(const std::vector<WindowSource*>& sequences, const s
     std::string failure;
     if (writer) {
       try {
-        checkpoint_bytes = read_bytes(checkpoint);
+        checkpoint_bytes = io::read_file_bytes(checkpoint);
       } catch (const Error& e) {
         failure = e.what();
       }
