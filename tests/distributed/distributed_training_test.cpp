@@ -13,45 +13,26 @@
 #include "tavrnn/distributed/process_group.h"
 #include "tavrnn/train/trainer.h"
 #include "tavrnn/util/error.h"
+#include "train/training_fixtures.h"
 
 namespace tavrnn::distributed::training_test {
 namespace {
 
 namespace fs = std::filesystem;
 using train::InMemoryWindows;
-using train::ModelConfig;
 using train::Trainer;
 using train::TrainerOptions;
 using train::TrainingData;
 using train::WindowSource;
 
-constexpr int64_t kFeatures = 5;
-
-TrainingData sequence_of(int64_t t_steps, int64_t n, double density, std::uint64_t seed) {
-  auto gen = at::detail::createCPUGenerator(seed);
-  std::vector<torch::Tensor> adjacency, features;
-  for (int64_t t = 0; t < t_steps; ++t) {
-    auto u = torch::empty({n, n}, torch::kFloat64).uniform_(0, 1, gen);
-    auto a = ((u + u.t()) / 2 < density).to(torch::kFloat64);
-    a.fill_diagonal_(1.0);
-    adjacency.push_back(a);
-    features.push_back(torch::empty({n, kFeatures}, torch::kFloat64).normal_(0, 1, gen));
-  }
-  return train::make_training_data(adjacency, features, torch::kCPU, torch::kFloat64);
-}
+using train::fixtures::parameters_of;
+using train::fixtures::sequence_of;
+using train::fixtures::small_model;
 
 // Four sequences of other sizes, as four recordings would be.
 std::vector<TrainingData> study() {
   return {sequence_of(6, 14, 0.3, 1), sequence_of(4, 20, 0.25, 2), sequence_of(7, 11, 0.35, 3),
           sequence_of(5, 17, 0.3, 4)};
-}
-
-ModelConfig small_model() {
-  ModelConfig c;
-  c.x_dim = kFeatures;
-  c.hidden = 12;
-  c.latent = 4;
-  return c;
 }
 
 TrainerOptions options_for(int64_t epochs) {
@@ -68,12 +49,6 @@ fs::path temp_dir(const std::string& name) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
-}
-
-std::vector<torch::Tensor> parameters_of(Trainer& trainer) {
-  std::vector<torch::Tensor> out;
-  for (const auto& p : trainer.model().module().parameters()) out.push_back(p.detach().clone());
-  return out;
 }
 
 struct RankResult {

@@ -7,6 +7,7 @@
 #include "tavrnn/train/trainer.h"
 #include "tavrnn/util/error.h"
 #include "tavrnn/util/runtime.h"
+#include "train/training_fixtures.h"
 
 // A named namespace: unity builds put this file beside trainer_test.cpp.
 namespace tavrnn::train::shared_training {
@@ -14,31 +15,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int64_t kFeatures = 5;
-
-// T random symmetric graphs of n nodes with self loops and kFeatures random
-// feature columns: sequences of any size that one model can read.
-TrainingData sequence_of(int64_t t_steps, int64_t n, double density, std::uint64_t seed,
-                         torch::ScalarType dtype = torch::kFloat64) {
-  auto gen = at::detail::createCPUGenerator(seed);
-  std::vector<torch::Tensor> adjacency, features;
-  for (int64_t t = 0; t < t_steps; ++t) {
-    auto u = torch::empty({n, n}, torch::kFloat64).uniform_(0, 1, gen);
-    auto a = ((u + u.t()) / 2 < density).to(torch::kFloat64);
-    a.fill_diagonal_(1.0);
-    adjacency.push_back(a);
-    features.push_back(torch::empty({n, kFeatures}, torch::kFloat64).normal_(0, 1, gen));
-  }
-  return make_training_data(adjacency, features, torch::kCPU, dtype);
-}
-
-ModelConfig small_model() {
-  ModelConfig c;
-  c.x_dim = kFeatures;
-  c.hidden = 12;
-  c.latent = 4;
-  return c;
-}
+using fixtures::bitwise_equal;
+using fixtures::kFeatures;
+using fixtures::parameters_of;
+using fixtures::sequence_of;
+using fixtures::small_model;
 
 TrainerOptions quiet_options(torch::ScalarType dtype = torch::kFloat64) {
   TrainerOptions o;
@@ -51,20 +32,6 @@ fs::path temp_dir(const std::string& name) {
   auto dir = fs::temp_directory_path() / ("tavrnn-shared-" + name + "-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return dir;
-}
-
-std::vector<torch::Tensor> parameters_of(Trainer& trainer) {
-  std::vector<torch::Tensor> out;
-  for (const auto& p : trainer.model().module().parameters()) out.push_back(p.detach().clone());
-  return out;
-}
-
-bool bitwise_equal(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (!torch::equal(a[i], b[i])) return false;
-  }
-  return true;
 }
 
 // The loss of one epoch of `data` under `model` with noise from `generator`,

@@ -7,6 +7,7 @@
 
 #include "tavrnn/util/error.h"
 #include "tavrnn/util/runtime.h"
+#include "train/training_fixtures.h"
 
 namespace tavrnn::train {
 namespace {
@@ -60,19 +61,8 @@ fs::path temp_dir(const std::string& name) {
   return dir;
 }
 
-std::vector<torch::Tensor> parameters_of(Trainer& trainer) {
-  std::vector<torch::Tensor> out;
-  for (const auto& p : trainer.model().module().parameters()) out.push_back(p.detach().clone());
-  return out;
-}
-
-bool bitwise_equal(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (!torch::equal(a[i], b[i])) return false;
-  }
-  return true;
-}
+using fixtures::bitwise_equal;
+using fixtures::parameters_of;
 
 class TrainerTest : public ::testing::Test {
  protected:
